@@ -1,0 +1,105 @@
+"""Command line: ``python -m grader [SLUG ...] [options]`` grades; ``python -m grader stubs`` regenerates stubs."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from grader import registry
+from grader.paths import default_hidden_tests, repo_root
+
+USAGE_ERROR = 2
+
+
+def _grade_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python -m grader",
+        description="Grade the katas: visible tests, hidden tests, and speed against a compiled baseline.",
+        epilog="Other commands: `python -m grader stubs [--check]` regenerates the exercise stubs from the solutions.",
+    )
+    p.add_argument("katas", nargs="*", metavar="SLUG", help=f"katas to grade (default: all): {', '.join(k.slug for k in registry.KATAS)}")
+    p.add_argument("--impl", default="exercises", help="exercises (default), solutions, or a folder laid out like exercises/")
+    p.add_argument("--only", choices=registry.GROUPS, help="grade one check group only")
+    p.add_argument("--hidden", type=Path, help="folder of hidden tests (default: $CVKATAS_HIDDEN_TESTS or hidden_tests/)")
+    p.add_argument("--json", type=Path, metavar="FILE", help="write the results as JSON")
+    p.add_argument("--junit", type=Path, metavar="FILE", help="write the results as JUnit XML")
+    p.add_argument("--time-limit", type=float, metavar="SECONDS", help="limit on each kata's grading (default: per kata, from the registry)")
+    p.add_argument("--quiet", action="store_true", help="no progress lines")
+    return p
+
+
+def grade(argv: list[str]) -> int:
+    from grader import report
+    from grader.runner import grade_kata
+
+    args = _grade_parser().parse_args(argv)
+    root = repo_root()
+    try:
+        katas = registry.select(args.katas)
+    except registry.UnknownKata as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return USAGE_ERROR
+    impl_root = root / args.impl if args.impl in ("exercises", "solutions") else Path(args.impl)
+    if not impl_root.is_dir():
+        print(f"error: no folder {impl_root} to grade (--impl takes exercises, solutions or a folder)", file=sys.stderr)
+        return USAGE_ERROR
+    hidden = args.hidden or default_hidden_tests(root)
+    groups = [args.only] if args.only else list(registry.GROUPS)
+
+    results = []
+    for i, kata in enumerate(katas, start=1):
+        if not args.quiet:
+            print(f"[{i}/{len(katas)}] grading {kata.label} ...", file=sys.stderr, flush=True)
+        results.append(
+            grade_kata(
+                kata,
+                impl_file=impl_root.resolve() / kata.folder / kata.filename,
+                visible_tests=root / "exercises" / kata.folder / kata.visible_test_file,
+                hidden_tests=hidden.resolve(),
+                groups=groups,
+                time_limit=args.time_limit,
+            )
+        )
+    print(report.table(results))
+    steps = report.next_steps(results, "exercises" if args.impl == "exercises" else str(impl_root))
+    if steps:
+        print("\n" + steps)
+    if args.json:
+        report.write_json(results, args.json)
+    if args.junit:
+        report.write_junit(results, args.junit)
+    setup_errors = [r.setup_error for r in results if r.setup_error]
+    if setup_errors:
+        print(f"\nsetup error: {setup_errors[0]}\nrun `make grade` (it reinstalls what is missing)", file=sys.stderr)
+        return USAGE_ERROR
+    return 0 if all(r.ok for r in results) else 1
+
+
+def stubs(argv: list[str]) -> int:
+    from grader.stubs import StubError, sync
+
+    p = argparse.ArgumentParser(prog="python -m grader stubs", description="Generate exercises/*/ stubs from solutions/.")
+    p.add_argument("katas", nargs="*", metavar="SLUG")
+    p.add_argument("--check", action="store_true", help="only report stubs that are out of date (exit 1 if any)")
+    args = p.parse_args(argv)
+    try:
+        stale = sync(repo_root(), registry.select(args.katas), check=args.check)
+    except (registry.UnknownKata, StubError, FileNotFoundError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return USAGE_ERROR
+    for path in stale:
+        print(f"{'out of date' if args.check else 'wrote'}: {path}")
+    if args.check and stale:
+        print("run `python -m grader stubs` to regenerate them", file=sys.stderr)
+        return 1
+    return 0
+
+
+COMMANDS = {"stubs": stubs}
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in COMMANDS:
+        return COMMANDS[argv[0]](argv[1:])
+    return grade(argv)

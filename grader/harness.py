@@ -1,0 +1,208 @@
+"""Grades one kata inside its own subprocess: imports the submission, runs its check groups, times it.
+
+Started by :mod:`grader.runner` as ``python -m grader.harness SPEC_JSON``. Everything the harness relies on
+(the result channel, the timer, the baseline, the comparison helpers) is bound before the submission is
+imported. Results go to a dedicated pipe as JSON lines, never to stdout, so nothing a submission prints
+can pass for a result. Each group is announced when it starts, so the parent can tell which check a crash
+or a hang interrupted.
+"""
+from __future__ import annotations
+
+import ctypes
+import importlib
+import importlib.util
+import json
+import os
+import sys
+
+import numpy as np
+
+from grader import checks, timing  # noqa: F401  (bound before the submission is imported)
+from grader.registry import find
+
+_write, _dumps, _close = os.write, json.dumps, os.close
+SPEED_SEED = 20261122
+
+
+class Channel:
+    """Writes JSON records to the result pipe inherited from the parent."""
+
+    def __init__(self, fd: int):
+        self._fd = fd
+
+    def send(self, **record) -> None:
+        data = (_dumps(record) + "\n").encode()
+        while data:
+            data = data[_write(self._fd, data):]
+
+
+def _warm_malloc() -> None:
+    """Keep freed memory in the heap (glibc), so timings measure the code rather than page faults."""
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+    except OSError:
+        return
+    m_trim_threshold, m_mmap_max = -1, -4
+    libc.mallopt(m_mmap_max, 0)
+    libc.mallopt(m_trim_threshold, 2**30)
+
+
+def import_submission(module_name: str, path: str):
+    """Import the learner's file as module ``module_name`` (so tests can ``import`` it by that name)."""
+    folder = os.path.dirname(os.path.abspath(path))
+    if folder not in sys.path:
+        sys.path.insert(0, folder)  # lets a submission import helper modules of its own from its folder
+    spec = importlib.util.spec_from_file_location(module_name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[module_name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+class _Collector:
+    """A pytest plugin that records each test's outcome and a one-line failure message."""
+
+    def __init__(self):
+        self.outcomes: dict[str, tuple[str, str, str]] = {}  # nodeid -> (outcome, exception type, message)
+        self.collect_errors: list[str] = []
+
+    def pytest_collectreport(self, report):
+        if report.failed:
+            self.collect_errors.append(_short_message(report))
+
+    def pytest_runtest_logreport(self, report):
+        if report.when == "call" or report.outcome != "passed":
+            if report.nodeid in self.outcomes and self.outcomes[report.nodeid][0] == "failed":
+                return  # keep the first failure (a failing teardown after a failing call adds nothing)
+            if report.skipped:
+                return
+            exc_type, message = "", ""
+            if report.failed:
+                message = _short_message(report)
+                exc_type = message.split(":", 1)[0]
+            self.outcomes[report.nodeid] = (report.outcome, exc_type, message)
+
+
+def _short_message(report) -> str:
+    crash = getattr(report.longrepr, "reprcrash", None)
+    text = crash.message if crash is not None else str(report.longrepr)
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    first = lines[0] if lines else "failed"
+    return first if len(first) <= 300 else first[:297] + "..."
+
+
+def run_tests(paths: list[str], *, hidden: bool, timeout: float) -> dict:
+    """Run pytest in this process on ``paths`` and summarise the outcome as a group record."""
+    import pytest
+
+    collector = _Collector()
+    args = [
+        *paths,
+        "-c", os.devnull,  # ignore the repository's own pytest configuration
+        "--rootdir", os.path.dirname(paths[0]),
+        "-p", "no:terminal",  # results come from the collector; nothing of a test's source is printed
+        "-p", "no:cacheprovider",
+        "-p", "no:randomly",
+        "-s",  # a submission's prints go straight to the (capped) output pipe, never to a buffer
+        "-p", "timeout",
+        f"--timeout={timeout:g}",
+        "--timeout-method=signal",
+        "-W", "ignore::pytest.PytestAssertRewriteWarning",
+    ]
+    if hidden:
+        args.append("--assert=plain")
+    exit_code = pytest.main(args, plugins=[collector])
+
+    outcomes = collector.outcomes
+    failures = [(nodeid.split("::")[-1], msg, exc) for nodeid, (o, exc, msg) in outcomes.items() if o == "failed"]
+    passed = sum(1 for o, _, _ in outcomes.values() if o == "passed")
+    total = len(outcomes)
+    record = {"passed": passed, "total": total, "failures": [{"test": t, "message": m} for t, m, _ in failures[:20]]}
+    if collector.collect_errors:
+        return {**record, "status": "error", "message": f"the tests could not be collected: {collector.collect_errors[0]}"}
+    if total == 0 or exit_code not in (0, 1):
+        return {**record, "status": "error", "message": f"no test ran to completion (pytest exit code {int(exit_code)})"}
+    if not failures:
+        return {**record, "status": "passed", "message": f"{passed}/{total} tests passed"}
+    if passed == 0 and all(exc == "NotImplementedError" for _, _, exc in failures):
+        return {**record, "status": "not_started", "message": "not started: every function still raises NotImplementedError"}
+    test, message, _ = failures[0]
+    return {**record, "status": "failed", "message": f"{len(failures)} of {total} failed; first: {test}: {message}"}
+
+
+def run_speed(kata, baseline, module) -> dict:
+    result = timing.measure(
+        baseline.make_inputs,
+        baseline.run_baseline,
+        lambda inputs: baseline.run_submission(module, inputs),
+        baseline.compare,
+        kata.speed_target,
+        lambda k: np.random.default_rng([SPEED_SEED, k]),
+    )
+    return {
+        "status": "passed" if result.passed else "failed",
+        "message": result.message,
+        "ratio": result.ratio,
+        "target": kata.speed_target,
+        "baseline_ms": result.baseline_ms,
+        "submission_ms": result.submission_ms,
+        "rounds": result.rounds,
+        "ratios": result.ratios,
+        "lower_bound": result.lower_bound,
+        "workload": baseline.WORKLOAD,
+    }
+
+
+def main(spec: dict) -> None:
+    channel = Channel(spec["channel_fd"])
+    kata = find(spec["slug"])
+    groups: list[str] = spec["groups"]
+    _warm_malloc()
+
+    try:
+        baseline = importlib.import_module(kata.baseline_module)
+    except Exception as exc:  # a grader installation problem, not the learner's
+        channel.send(setup_error=f"the compiled baseline {kata.baseline_module} failed to load: {exc!r}")
+        return
+
+    channel.send(started="import")
+    try:
+        module = import_submission(kata.module, spec["impl_file"])
+    except BaseException as exc:  # SystemExit and KeyboardInterrupt at import are the submission's fault too
+        reason = f"importing {os.path.basename(spec['impl_file'])} failed: {type(exc).__name__}: {exc}"
+        for group in groups:
+            channel.send(group=group, status="error", message=reason)
+        channel.send(done=True)
+        return
+
+    results: dict[str, dict] = {}
+    for group in groups:
+        channel.send(started=group)
+        if group == "visible":
+            results[group] = run_tests([spec["visible_tests"]], hidden=False, timeout=kata.test_timeout)
+        elif group == "hidden":
+            if results.get("visible", {}).get("status") == "not_started":
+                results[group] = {"status": "not_started", "message": "not started"}
+            else:
+                results[group] = run_tests([spec["hidden_tests"]], hidden=True, timeout=kata.test_timeout)
+        elif group == "speed":
+            gate = [g for g in ("visible", "hidden") if g in results]
+            if not gate:  # graded alone: the visible tests still have to pass first
+                results["gate"] = run_tests([spec["visible_tests"]], hidden=False, timeout=kata.test_timeout)
+                gate = ["gate"]
+            blocking = [g for g in gate if results[g]["status"] != "passed"]
+            if blocking:
+                status = "not_started" if results[blocking[0]]["status"] == "not_started" else "skipped"
+                what = "visible" if blocking[0] == "gate" else blocking[0]
+                results[group] = {"status": status, "message": f"not timed: the {what} tests must pass first"}
+            else:
+                results[group] = run_speed(kata, baseline, module)
+        channel.send(group=group, **results[group])
+    channel.send(done=True)
+
+
+if __name__ == "__main__":
+    main(json.loads(sys.argv[1]))
+    sys.stdout.flush()
+    # Leave without running a submission's atexit handlers or finalizers.
+    os._exit(0)

@@ -1,0 +1,107 @@
+"""The kata registry: the one list of katas that every other part of the grader reads.
+
+Adding a kata means a folder ``solutions/NN_slug/`` (plus its exercise and hidden tests), a baseline module
+``grader/baselines/<slug>.py``, and one entry in :data:`KATAS`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Points:
+    """Points for each check group; a group scores all of its points or none."""
+
+    visible: int
+    hidden: int
+    speed: int
+
+    @property
+    def total(self) -> int:
+        return self.visible + self.hidden + self.speed
+
+    def of(self, group: str) -> int:
+        return getattr(self, group)
+
+
+@dataclass(frozen=True)
+class Kata:
+    number: int
+    slug: str
+    title: str
+    functions: tuple[str, ...]  # the public API a learner writes, as in the kata contract
+    points: Points
+    speed_target: float  # the submission may take at most this many times the baseline's time
+    baseline_kind: str  # "cython" or "numba": shown in the report next to the ratio
+    time_limit: float = 240.0  # seconds for the kata's whole grading subprocess
+    test_timeout: float = 30.0  # seconds for any one test
+
+    @property
+    def folder(self) -> str:
+        return f"{self.number:02d}_{self.slug}"
+
+    @property
+    def module(self) -> str:
+        return self.slug
+
+    @property
+    def filename(self) -> str:
+        return f"{self.slug}.py"
+
+    @property
+    def visible_test_file(self) -> str:
+        return f"test_{self.slug}.py"
+
+    @property
+    def baseline_module(self) -> str:
+        return f"grader.baselines.{self.slug}"
+
+    @property
+    def label(self) -> str:
+        return f"{self.number:02d} {self.slug}"
+
+
+GROUPS = ("visible", "hidden", "speed")
+
+KATAS: tuple[Kata, ...] = (
+    Kata(
+        number=1,
+        slug="iou",
+        title="Box IoU and generalized IoU",
+        functions=("box_area", "box_iou", "generalized_box_iou"),
+        points=Points(visible=3, hidden=5, speed=2),
+        speed_target=60.0,
+        baseline_kind="cython",
+    ),
+    Kata(
+        number=2,
+        slug="nms",
+        title="Greedy and batched non-maximum suppression",
+        functions=("nms", "batched_nms"),
+        points=Points(visible=3, hidden=5, speed=2),
+        speed_target=15.0,
+        baseline_kind="numba",
+    ),
+)
+
+
+class UnknownKata(LookupError):
+    pass
+
+
+def find(name: str) -> Kata:
+    """Look a kata up by slug (``nms``), number (``2``, ``02``) or folder name (``02_nms``)."""
+    key = name.strip().lower().rstrip("/").split("/")[-1]
+    for kata in KATAS:
+        if key in (kata.slug, kata.folder, str(kata.number), f"{kata.number:02d}"):
+            return kata
+    valid = ", ".join(k.slug for k in KATAS)
+    raise UnknownKata(f"unknown kata {name!r}; valid katas: {valid}")
+
+
+def select(names: list[str] | tuple[str, ...]) -> list[Kata]:
+    """The katas named (all of them when no name is given), in registry order, without duplicates."""
+    if not names:
+        return list(KATAS)
+    chosen = {find(n).slug for n in names}
+    return [k for k in KATAS if k.slug in chosen]

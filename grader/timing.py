@@ -1,0 +1,143 @@
+"""Timing a submission against its compiled baseline: interleaved rounds in one process, ratio of medians.
+
+Every round draws fresh inputs of the same size and distribution, runs both implementations on them
+(alternating which goes first) and verifies the submission's output, so a submission cannot win by
+remembering answers. The verdict compares ``median(submission) / median(baseline)`` with the kata's target.
+"""
+from __future__ import annotations
+
+import gc
+import signal
+import statistics
+import time
+from dataclasses import dataclass, field
+
+# Bound now, before any submission is imported: a submission replacing these later changes nothing here.
+_perf_counter = time.perf_counter
+_median = statistics.median
+_setitimer = signal.setitimer
+_signal = signal.signal
+_gc_collect, _gc_disable, _gc_enable = gc.collect, gc.disable, gc.enable
+
+
+class TooSlow(Exception):
+    """Raised inside a submission's call when it runs past its time budget."""
+
+
+@dataclass
+class SpeedResult:
+    passed: bool
+    message: str
+    ratio: float | None = None
+    baseline_ms: float | None = None
+    submission_ms: float | None = None
+    rounds: int = 0
+    ratios: list[float] = field(default_factory=list)
+    lower_bound: bool = False  # the call was stopped: the true ratio is at least ``ratio``
+
+
+def _on_alarm(signum, frame):
+    raise TooSlow()
+
+
+def _timed(fn, args, budget: float | None):
+    """(result, seconds) of ``fn(args)``; raises TooSlow when it runs longer than ``budget`` seconds."""
+    _gc_collect()
+    _gc_disable()
+    if budget is not None:
+        previous = _signal(signal.SIGALRM, _on_alarm)
+        _setitimer(signal.ITIMER_REAL, budget)
+    try:
+        start = _perf_counter()
+        result = fn(args)
+        elapsed = _perf_counter() - start
+    finally:
+        if budget is not None:
+            _setitimer(signal.ITIMER_REAL, 0)
+            _signal(signal.SIGALRM, previous)
+        _gc_enable()
+    return result, elapsed
+
+
+def _cut_short(budget: float, base_time: float, target: float) -> SpeedResult:
+    ratio = budget / base_time
+    return SpeedResult(
+        False,
+        f"too slow: one call was stopped after {budget:.1f} s, over {ratio:.0f}x the baseline's "
+        f"{base_time * 1e3:.1f} ms (target <= {target:g}x)",
+        ratio=ratio,
+        baseline_ms=base_time * 1e3,
+        lower_bound=True,
+    )
+
+
+def measure(
+    make_inputs,
+    run_baseline,
+    run_submission,
+    compare,
+    target: float,
+    rng_for_round,
+    rounds: int = 7,
+    max_seconds: float = 12.0,
+) -> SpeedResult:
+    """Time ``run_submission`` against ``run_baseline`` and judge the ratio of medians against ``target``.
+
+    Args:
+        make_inputs: ``rng -> inputs``: one workload.
+        run_baseline, run_submission: ``inputs -> output``.
+        compare: ``(submission_output, baseline_output) -> None | str`` (a reason when wrong).
+        target: the largest passing ratio of submission time to baseline time.
+        rng_for_round: ``k -> numpy Generator``: a fresh, seeded generator for round ``k``.
+        rounds: timed rounds after the warm-up round.
+        max_seconds: soft limit on the whole measurement; at least three rounds run.
+    """
+    start = _perf_counter()
+    # Warm-up round: compiles/caches the baseline, checks the answer, and sizes the time budget.
+    inputs = make_inputs(rng_for_round(0))
+    expected, _ = _timed(run_baseline, inputs, None)
+    expected, base_time = _timed(run_baseline, inputs, None)
+    # A call that takes several times the target is failing anyway: stop it there.
+    budget = max(4.0 * target * base_time, 1.0)
+    try:
+        got, sub_time = _timed(run_submission, inputs, budget)
+    except TooSlow:
+        return _cut_short(budget, base_time, target)
+    reason = compare(got, expected)
+    if reason:
+        return SpeedResult(False, f"wrong answer on the speed workload: {reason}")
+
+    base_times, sub_times, ratios = [], [], []
+    for k in range(1, rounds + 1):
+        inputs = make_inputs(rng_for_round(k))
+        try:
+            if k % 2:
+                expected, tb = _timed(run_baseline, inputs, None)
+                got, ts = _timed(run_submission, inputs, budget)
+            else:
+                got, ts = _timed(run_submission, inputs, budget)
+                expected, tb = _timed(run_baseline, inputs, None)
+        except TooSlow:
+            return _cut_short(budget, _median(base_times or [base_time]), target)
+        reason = compare(got, expected)
+        if reason:
+            return SpeedResult(False, f"wrong answer on the speed workload (round {k}): {reason}")
+        base_times.append(tb)
+        sub_times.append(ts)
+        ratios.append(ts / tb)
+        if k >= 3 and _perf_counter() - start > max_seconds:
+            break
+
+    base_ms, sub_ms = _median(base_times) * 1e3, _median(sub_times) * 1e3
+    ratio = sub_ms / base_ms
+    passed = ratio <= target
+    verdict = "fast enough" if passed else "too slow"
+    return SpeedResult(
+        passed,
+        f"{verdict}: {ratio:.1f}x the baseline ({sub_ms:.1f} ms vs {base_ms:.1f} ms; target <= {target:g}x)",
+        ratio=ratio,
+        baseline_ms=base_ms,
+        submission_ms=sub_ms,
+        rounds=len(base_times),
+        ratios=ratios,
+    )

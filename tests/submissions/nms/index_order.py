@@ -1,0 +1,10 @@
+"""Right set of boxes, returned in index order instead of decreasing score."""
+from _reference import *  # noqa: F401,F403
+import _reference
+import numpy as np
+
+CAUGHT_BY = "hidden"
+
+
+def nms(boxes, scores, iou_threshold):
+    return np.sort(_reference.nms(boxes, scores, iou_threshold))
