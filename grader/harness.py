@@ -68,7 +68,9 @@ class _Collector:
 
     def pytest_collectreport(self, report):
         if report.failed:
-            self.collect_errors.append(_short_message(report))
+            # A collection error's text is a traceback: keep only its final "E   SomeError: ..." line.
+            lines = [ln[1:].strip() for ln in str(report.longrepr).splitlines() if ln.startswith("E ")]
+            self.collect_errors.append(lines[-1] if lines else _short_message(report))
 
     def pytest_runtest_logreport(self, report):
         if report.when == "call" or report.outcome != "passed":

@@ -13,6 +13,8 @@ def _tests_cell(check) -> str:
         return ""
     if check.status == "error":
         return "error"
+    if check.status == "not_started" and check.total_tests:
+        return f"0/{check.total_tests}"
     if check.status in ("not_started", "unavailable", "skipped") or check.total_tests is None:
         return "-"
     return f"{check.passed_tests}/{check.total_tests}"
