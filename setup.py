@@ -11,6 +11,13 @@ extensions = [
         extra_compile_args=["-O3", "-fno-trapping-math", "-march=native"],
         define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],
     ),
+    Extension(
+        "grader.baselines._conv2d_kernels",
+        ["grader/baselines/_conv2d_kernels.pyx"],
+        include_dirs=[np.get_include()],
+        extra_compile_args=["-O3", "-fno-trapping-math", "-march=native"],
+        define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],
+    ),
 ]
 
 setup(ext_modules=cythonize(extensions, language_level=3))

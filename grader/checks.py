@@ -34,7 +34,7 @@ def check_array(actual, expected, *, what: str, rtol: float = 1e-9, atol: float 
         err = np.nanmax(np.abs(a - e)[bad]) if np.isfinite(a[bad]).all() else float("nan")
         _fail(
             what,
-            f"{int(bad.sum())} of {a.size} values differ; at {idx} got {a[idx]!r}, expected {e[idx]!r}"
+            f"{int(bad.sum())} of {a.size} values differ; at {idx} got {float(a[idx]):.10g}, expected {float(e[idx]):.10g}"
             f" (largest error {err:.3g}, tolerance rtol={rtol:g} atol={atol:g})",
         )
 
@@ -50,4 +50,4 @@ def check_indices(actual, expected, *, what: str) -> None:
         _fail(what, f"{actual.shape[0] if actual.ndim == 1 else actual.shape} indices, expected {expected.shape[0]}")
     if not np.array_equal(actual, expected):
         first = int(np.flatnonzero(actual != expected)[0])
-        _fail(what, f"first difference at position {first}: got {actual[first]}, expected {expected[first]}")
+        _fail(what, f"first difference at position {first}: got {int(actual[first])}, expected {int(expected[first])}")

@@ -88,8 +88,11 @@ class _Collector:
 def _short_message(report) -> str:
     crash = getattr(report.longrepr, "reprcrash", None)
     text = crash.message if crash is not None else str(report.longrepr)
-    lines = [line for line in text.strip().splitlines() if line.strip()]
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
     first = lines[0] if lines else "failed"
+    if first.endswith(":") and len(lines) > 1:
+        # numpy.testing puts its explanation on the lines after "AssertionError:"
+        first = " ".join([first, *lines[1:3]])
     return first if len(first) <= 300 else first[:297] + "..."
 
 

@@ -63,7 +63,7 @@ class Kata:
 
 GROUPS = ("visible", "hidden", "speed")
 
-KATAS: tuple[Kata, ...] = (
+_ENTRIES = (
     Kata(
         number=1,
         slug="iou",
@@ -82,7 +82,54 @@ KATAS: tuple[Kata, ...] = (
         speed_target=15.0,
         baseline_kind="numba",
     ),
+    Kata(
+        number=3,
+        slug="anchors",
+        title="Anchor generation and box-delta coding",
+        functions=("cell_anchors", "grid_anchors", "encode_boxes", "decode_boxes"),
+        points=Points(visible=3, hidden=5, speed=2),
+        speed_target=10.0,
+        baseline_kind="numba",
+    ),
+    Kata(
+        number=4,
+        slug="roi_align",
+        title="RoI Align: bilinear sampling, bins and the boundary rule",
+        functions=("bilinear_interpolate", "roi_align"),
+        points=Points(visible=3, hidden=5, speed=2),
+        speed_target=25.0,
+        baseline_kind="numba",
+    ),
+    Kata(
+        number=5,
+        slug="conv2d",
+        title="Conv2d forward and backward: stride, padding, dilation, groups",
+        functions=("conv2d_forward", "conv2d_backward"),
+        points=Points(visible=3, hidden=5, speed=2),
+        speed_target=15.0,
+        baseline_kind="cython",
+    ),
+    Kata(
+        number=6,
+        slug="focal_loss",
+        title="Sigmoid focal loss and its gradient",
+        functions=("sigmoid_focal_loss", "sigmoid_focal_loss_grad"),
+        points=Points(visible=3, hidden=5, speed=2),
+        speed_target=8.0,
+        baseline_kind="numba",
+    ),
+    Kata(
+        number=7,
+        slug="coco_map",
+        title="COCO mAP: matching, accumulation and the twelve summary numbers",
+        functions=("evaluate",),
+        points=Points(visible=3, hidden=5, speed=2),
+        speed_target=11.0,
+        baseline_kind="numba",
+    ),
 )
+
+KATAS: tuple[Kata, ...] = tuple(sorted(_ENTRIES, key=lambda k: k.number))
 
 
 class UnknownKata(LookupError):
