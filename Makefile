@@ -6,6 +6,8 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 EX ?=
 ARGS ?=
+# The CPU build; an unpinned torch would pull a multi-GB CUDA build.
+TORCH ?= torch==2.13.0
 
 .PHONY: grade test setup stubs clean golden help
 .DEFAULT_GOAL := help
@@ -20,7 +22,7 @@ $(STAMP): pyproject.toml setup.py $(wildcard grader/baselines/*.pyx)
 	@echo "setting up $(VENV) (first run only: about a minute) ..."
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@$(PY) -m pip install -q --disable-pip-version-check --upgrade pip
-	@$(PY) -m pip install -q --disable-pip-version-check "setuptools>=64" wheel "Cython>=3.0" "numpy>=2.0,<2.6"
+	@$(PY) -m pip install -q --disable-pip-version-check "setuptools>=64" wheel "Cython>=3.0" "numpy>=2.0,<2.6" $(TORCH)
 	@$(PY) -m pip install -q --disable-pip-version-check --no-build-isolation -e '.[dev]'
 	@touch $@
 	@echo "setup done"

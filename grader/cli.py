@@ -95,7 +95,26 @@ def stubs(argv: list[str]) -> int:
     return 0
 
 
-COMMANDS = {"stubs": stubs}
+def _delegate(module: str):
+    """A command implemented by ``grader.<module>.main(argv) -> exit code``, imported only when used."""
+
+    def run(argv: list[str]) -> int:
+        import importlib
+
+        return importlib.import_module(f"grader.{module}").main(argv)
+
+    return run
+
+
+COMMANDS = {
+    "stubs": stubs,
+    "list": _delegate("progress"),
+    "hint": _delegate("hints"),
+    "watch": _delegate("watch"),
+    "export": _delegate("export"),
+    "regrade": _delegate("regrade"),
+    "notebooks": _delegate("notebooks"),
+}
 
 
 def main(argv: list[str] | None = None) -> int:
