@@ -12,13 +12,18 @@ def _fail(what: str, detail: str) -> None:
     raise AssertionError(f"{what}: {detail}")
 
 
+def _require_ndarray(actual, what: str) -> None:
+    # Exactly ndarray: a subclass could redefine the comparisons and arithmetic this module relies on.
+    if type(actual) is not np.ndarray:
+        _fail(what, f"expected a numpy.ndarray, got {type(actual).__module__}.{type(actual).__qualname__}")
+
+
 def check_array(actual, expected, *, what: str, rtol: float = 1e-9, atol: float = 0.0, dtype=None) -> None:
     """Assert that ``actual`` has ``expected``'s shape (and ``dtype``, when given) and values within tolerance.
 
     NaN in ``expected`` must be matched by NaN in ``actual``.
     """
-    if not isinstance(actual, np.ndarray):
-        _fail(what, f"expected a numpy array, got {type(actual).__name__}")
+    _require_ndarray(actual, what)
     expected = np.asarray(expected)
     if actual.shape != expected.shape:
         _fail(what, f"shape {actual.shape}, expected {expected.shape}")
@@ -41,8 +46,7 @@ def check_array(actual, expected, *, what: str, rtol: float = 1e-9, atol: float 
 
 def check_indices(actual, expected, *, what: str) -> None:
     """Assert that ``actual`` is an int64 array equal to ``expected``, element for element, in order."""
-    if not isinstance(actual, np.ndarray):
-        _fail(what, f"expected a numpy array, got {type(actual).__name__}")
+    _require_ndarray(actual, what)
     expected = np.asarray(expected)
     if actual.dtype != np.int64:
         _fail(what, f"dtype {actual.dtype}, expected int64")

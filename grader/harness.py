@@ -1,39 +1,83 @@
 """Grades one kata inside its own subprocess: imports the submission, runs its check groups, times it.
 
-Started by :mod:`grader.runner` as ``python -m grader.harness SPEC_JSON``. Everything the harness relies on
-(the result channel, the timer, the baseline, the comparison helpers) is bound before the submission is
-imported. Results go to a dedicated pipe as JSON lines, never to stdout, so nothing a submission prints
-can pass for a result. Each group is announced when it starts, so the parent can tell which check a crash
-or a hang interrupted.
+Started by :mod:`grader.runner` as ``python -m grader.harness SPEC_JSON``, with a one-time token on stdin.
+The submission's process is untrusted, so everything the harness relies on (the result channel, the timer,
+the baseline, the comparison helpers, pytest) is bound before the submission is imported; an import guard
+refuses forbidden modules while it runs; and after the import and after every check group the harness
+verifies that nothing it relies on was replaced (``grader.guard``). Results go to a dedicated pipe as JSON
+lines carrying the token, never to stdout, so nothing a submission prints or writes can pass for a result.
+Each group is announced when it starts, so the parent can tell which check a crash or a hang interrupted.
 """
 from __future__ import annotations
 
+import builtins
 import ctypes
 import importlib
 import importlib.util
 import json
 import os
 import sys
+import threading
+import time
 
 import numpy as np
+import pytest
+from _pytest import reports as _pytest_reports
+from _pytest import runner as _pytest_runner
 
-from grader import checks, timing  # noqa: F401  (bound before the submission is imported)
+from grader import checks, timing
+from grader.guard import ImportGuard, Snapshot
 from grader.registry import find
 
-_write, _dumps = os.write, json.dumps
+_write, _dumps, _enumerate_threads, _waitpid = os.write, json.dumps, threading.enumerate, os.waitpid
 SPEED_SEED = 20261122
 
 
 class Channel:
-    """Writes JSON records to the result pipe inherited from the parent."""
+    """Writes JSON records, each carrying the run's token, to the result pipe inherited from the parent."""
 
-    def __init__(self, fd: int):
+    def __init__(self, fd: int, token: str):
         self._fd = fd
+        self._token = token
 
     def send(self, **record) -> None:
-        data = (_dumps(record) + "\n").encode()
+        data = (_dumps({**record, "token": self._token}) + "\n").encode()
         while data:
             data = data[_write(self._fd, data):]
+
+
+def _read_token() -> str:
+    """The token the parent wrote on stdin; stdin is then closed, so the submission can't read it again."""
+    token = sys.stdin.readline().strip()
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    os.close(devnull)
+    return token
+
+
+class Integrity:
+    """Forbidden imports seen at run time, and objects the harness relies on that the submission replaced."""
+
+    def __init__(self, guard: ImportGuard, snapshot: Snapshot):
+        self._guard, self._snapshot = guard, snapshot
+
+    def problem(self, *, idle: bool = False) -> str | None:
+        if self._guard.violations:
+            return self._guard.violations[0]
+        replaced = self._snapshot.changed()
+        if replaced:
+            more = f" and {len(replaced) - 1} more" if len(replaced) > 1 else ""
+            return f"tampering: the submission replaced {replaced[0]}{more}, which the grader relies on"
+        if idle:
+            # Work left running in the background would slow the baseline down while it is timed.
+            if len(_enumerate_threads()) > 1:
+                return "tampering: the submission left threads running during the speed check"
+            try:
+                if _waitpid(-1, os.WNOHANG) == (0, 0):
+                    return "tampering: the submission left child processes running during the speed check"
+            except ChildProcessError:
+                pass
+        return None
 
 
 def _warm_malloc() -> None:
@@ -98,8 +142,6 @@ def _short_message(report) -> str:
 
 def run_tests(paths: list[str], *, hidden: bool, timeout: float) -> dict:
     """Run pytest in this process on ``paths`` and summarise the outcome as a group record."""
-    import pytest
-
     collector = _Collector()
     args = [
         *paths,
@@ -109,6 +151,7 @@ def run_tests(paths: list[str], *, hidden: bool, timeout: float) -> dict:
         "-p", "no:cacheprovider",
         "-p", "no:randomly",
         "-s",  # a submission's prints go straight to the (capped) output pipe, never to a buffer
+        "--noconftest",  # a conftest.py beside the submission could rewrite the outcomes
         "-p", "timeout",
         f"--timeout={timeout:g}",
         "--timeout-method=signal",
@@ -116,7 +159,7 @@ def run_tests(paths: list[str], *, hidden: bool, timeout: float) -> dict:
     ]
     if hidden:
         args.append("--assert=plain")
-    exit_code = pytest.main(args, plugins=[collector])
+    exit_code = _pytest_main(args, plugins=[collector])
 
     outcomes = collector.outcomes
     failures = [(nodeid.split("::")[-1], msg, exc) for nodeid, (o, exc, msg) in outcomes.items() if o == "failed"]
@@ -135,14 +178,19 @@ def run_tests(paths: list[str], *, hidden: bool, timeout: float) -> dict:
     return {**record, "status": "failed", "message": f"{len(failures)} of {total} failed; first: {test}: {message}"}
 
 
-def run_speed(kata, baseline, module) -> dict:
-    result = timing.measure(
-        baseline.make_inputs,
-        baseline.run_baseline,
-        lambda inputs: baseline.run_submission(module, inputs),
-        baseline.compare,
+_pytest_main, _default_rng, _measure = pytest.main, np.random.default_rng, timing.measure
+
+
+def run_speed(kata, workload: dict, module) -> dict:
+    """Time the submission against the baseline; ``workload`` holds the baseline's functions, bound early."""
+    run_submission = workload["run_submission"]
+    result = _measure(
+        workload["make_inputs"],
+        workload["run_baseline"],
+        lambda inputs: run_submission(module, inputs),
+        workload["compare"],
         kata.speed_target,
-        lambda k: np.random.default_rng([SPEED_SEED, k]),
+        lambda k: _default_rng([SPEED_SEED, k]),
     )
     return {
         "status": "passed" if result.passed else "failed",
@@ -154,12 +202,12 @@ def run_speed(kata, baseline, module) -> dict:
         "rounds": result.rounds,
         "ratios": result.ratios,
         "lower_bound": result.lower_bound,
-        "workload": baseline.WORKLOAD,
+        "workload": workload["title"],
     }
 
 
 def main(spec: dict) -> None:
-    channel = Channel(spec["channel_fd"])
+    channel = Channel(spec["channel_fd"], _read_token())
     kata = find(spec["slug"])
     groups: list[str] = spec["groups"]
     _warm_malloc()
@@ -169,19 +217,36 @@ def main(spec: dict) -> None:
     except Exception as exc:  # a grader installation problem, not the learner's
         channel.send(setup_error=f"the compiled baseline {kata.baseline_module} failed to load: {exc!r}")
         return
+    workload = {
+        "title": baseline.WORKLOAD,
+        **{name: getattr(baseline, name) for name in ("make_inputs", "run_baseline", "run_submission", "compare")},
+    }
+
+    guard = ImportGuard(os.path.dirname(spec["impl_file"]), kata.forbidden_imports, exempt=(spec["visible_tests"],))
+    guard.install()
+    snapshot = Snapshot(
+        [np, np.random, np.linalg, np.testing, builtins, time, os, json, checks, timing, baseline, sys.modules[__name__],
+         pytest, _pytest_runner, _pytest_reports],
+        [_Collector, Channel, Integrity, _pytest_reports.TestReport, _pytest_reports.BaseReport, _pytest_runner.CallInfo],
+    )
+    integrity = Integrity(guard, snapshot)
 
     channel.send(started="import")
     try:
         module = import_submission(kata.module, spec["impl_file"])
     except BaseException as exc:  # SystemExit and KeyboardInterrupt at import are the submission's fault too
-        reason = f"importing {os.path.basename(spec['impl_file'])} failed: {type(exc).__name__}: {exc}"
+        reason = integrity.problem() or f"importing {os.path.basename(spec['impl_file'])} failed: {type(exc).__name__}: {exc}"
         for group in groups:
-            channel.send(group=group, status="error", message=reason)
+            channel.send(group=group, status="error" if not reason.startswith(("forbidden", "tampering")) else "failed", message=reason)
         channel.send(done=True)
         return
 
     results: dict[str, dict] = {}
     for group in groups:
+        problem = integrity.problem()
+        if problem:
+            channel.send(void=problem)
+            break
         channel.send(started=group)
         if group == "visible":
             results[group] = run_tests([spec["visible_tests"]], hidden=False, timeout=kata.test_timeout)
@@ -201,7 +266,15 @@ def main(spec: dict) -> None:
                 what = "visible" if blocking[0] == "gate" else blocking[0]
                 results[group] = {"status": status, "message": f"not timed: the {what} tests must pass first"}
             else:
-                results[group] = run_speed(kata, baseline, module)
+                problem = integrity.problem(idle=True)
+                if problem:
+                    channel.send(void=problem)
+                    break
+                results[group] = run_speed(kata, workload, module)
+        problem = integrity.problem()
+        if problem:
+            channel.send(void=problem)
+            break
         channel.send(group=group, **results[group])
     channel.send(done=True)
 

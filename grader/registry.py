@@ -35,6 +35,13 @@ class Kata:
     baseline_kind: str  # "cython" or "numba": shown in the report next to the ratio
     time_limit: float = 240.0  # seconds for the kata's whole grading subprocess
     test_timeout: float = 30.0  # seconds for any one test
+    shortcuts: tuple[str, ...] = ()  # modules that would do this kata's work, beyond FORBIDDEN_EVERYWHERE
+
+    @property
+    def forbidden_imports(self) -> dict[str, str]:
+        """Module name -> the reason a submission may not import it (a name covers its submodules)."""
+        own = {name: f"it does this kata's work; implement {', '.join(self.functions)} yourself" for name in self.shortcuts}
+        return {**FORBIDDEN_EVERYWHERE, **own}
 
     @property
     def folder(self) -> str:
@@ -62,6 +69,19 @@ class Kata:
 
 
 GROUPS = ("visible", "hidden", "speed")
+
+_LIBRARY = "the katas are written in NumPy; calling a vision library skips the exercise"
+_PROJECT = "it holds the project's own answers"
+_PROCESS = "it reaches into the grading process"
+FORBIDDEN_EVERYWHERE = {
+    **dict.fromkeys(("torch", "torchvision", "cv2", "detectron2", "mmcv", "mmdet", "kornia", "tensorflow", "jax",
+                     "skimage", "ultralytics", "torchmetrics"), _LIBRARY),
+    **dict.fromkeys(("grader", "solutions", "hidden_tests"), _PROJECT),
+    # A kata needs none of these; each lets code reach the grader's own objects, its timer or its result channel.
+    **dict.fromkeys(("ctypes", "gc", "inspect", "importlib", "builtins", "__main__", "pytest", "_pytest", "pluggy",
+                     "subprocess", "multiprocessing", "threading", "_thread", "concurrent", "signal", "socket",
+                     "pty", "resource", "tracemalloc", "faulthandler", "atexit"), _PROCESS),
+}
 
 _ENTRIES = (
     Kata(
@@ -99,6 +119,7 @@ _ENTRIES = (
         points=Points(visible=3, hidden=5, speed=2),
         speed_target=25.0,
         baseline_kind="numba",
+        shortcuts=("scipy.ndimage",),
     ),
     Kata(
         number=5,
@@ -108,6 +129,7 @@ _ENTRIES = (
         points=Points(visible=3, hidden=5, speed=2),
         speed_target=15.0,
         baseline_kind="cython",
+        shortcuts=("scipy.signal", "scipy.ndimage"),
     ),
     Kata(
         number=6,
@@ -126,6 +148,7 @@ _ENTRIES = (
         points=Points(visible=3, hidden=5, speed=2),
         speed_target=11.0,
         baseline_kind="numba",
+        shortcuts=("pycocotools", "faster_coco_eval"),
     ),
 )
 

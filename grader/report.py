@@ -8,9 +8,17 @@ from pathlib import Path
 from grader.results import KataResult
 
 
+def _refused(check) -> str | None:
+    """"forbidden" or "tampering" when the kata was refused outright."""
+    word = check.message.split(":", 1)[0]
+    return word if check.status == "failed" and word in ("forbidden", "tampering") else None
+
+
 def _tests_cell(check) -> str:
     if check is None:
         return ""
+    if _refused(check):
+        return _refused(check)
     if check.status == "error":
         return "error"
     if check.status == "not_started" and check.total_tests:
@@ -23,6 +31,8 @@ def _tests_cell(check) -> str:
 def _speed_cell(check, kind: str) -> str:
     if check is None:
         return ""
+    if _refused(check):
+        return _refused(check)
     if check.status == "not_started":
         return "not started"
     if check.ratio is not None:
@@ -70,6 +80,9 @@ def next_steps(results: list[KataResult], exercises_dir: str = "exercises") -> s
             )
             continue
         lines = [f"{k.label}:"]
+        if len(bad) > 1 and len({c.message for c in bad}) == 1 and _refused(bad[0]):
+            notes.append(f"{k.label}: {bad[0].message}")
+            continue
         for c in bad:
             lines.append(f"  {c.group}: {c.message}")
             if c.status == "failed" and c.group == "visible" and c.failures:

@@ -1,12 +1,15 @@
 """Grades each kata in a subprocess of its own (``grader.harness``), under a time limit and an output cap.
 
 A kata whose submission hangs, crashes the interpreter, exits, or floods its output loses the checks it
-had not finished, with a one-line reason; the other katas are graded all the same.
+had not finished, with a one-line reason; the other katas are graded all the same. A submission whose source
+imports a forbidden module is not run at all. Only records carrying the run's one-time token count; a
+forged one voids the kata.
 """
 from __future__ import annotations
 
 import json
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -14,6 +17,7 @@ import threading
 import time
 from pathlib import Path
 
+from grader.guard import scan_source
 from grader.registry import GROUPS, Kata
 from grader.results import CheckResult, KataResult
 
@@ -59,20 +63,27 @@ def grade_kata(
         for g in groups:
             finish(g, "error", f"missing visible tests {visible_tests}")
         return result
+    forbidden = _static_violations(kata, impl_file)
+    if forbidden:
+        for g in groups:
+            finish(g, "failed", forbidden)
+        return result
     run_groups = list(groups)
     if "hidden" in groups and (hidden_tests is None or not (hidden_tests / kata.folder).is_dir()):
         where = hidden_tests / kata.folder if hidden_tests else "(none given)"
         finish("hidden", "unavailable", f"hidden tests not found at {where} (set --hidden or CVKATAS_HIDDEN_TESTS)")
         run_groups.remove("hidden")
     if run_groups:
-        records, reason, tail, setup_error = _run_harness(
+        records, reason, tail, setup_error, void = _run_harness(
             kata, impl_file, visible_tests, hidden_tests, run_groups, time_limit or kata.time_limit
         )
         result.output_tail = tail
         result.setup_error = setup_error
         for g in run_groups:
             rec = records.get(g)
-            if rec is not None:
+            if void:
+                finish(g, "failed", void)
+            elif rec is not None:
                 extra = {
                     "passed_tests": rec.get("passed"),
                     "total_tests": rec.get("total"),
@@ -91,8 +102,25 @@ def grade_kata(
     return result
 
 
+def _static_violations(kata: Kata, impl_file: Path) -> str | None:
+    """The first forbidden import or construct in the submission's source, as a one-line message."""
+    try:
+        found = scan_source(impl_file.read_text(encoding="utf-8", errors="replace"), kata.forbidden_imports)
+    except (SyntaxError, ValueError):  # the harness reports the syntax error when it imports the file
+        return None
+    if not found:
+        return None
+    more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+    return found[0].message(impl_file.name) + more
+
+
 def _run_harness(kata, impl_file, visible_tests, hidden_tests, groups, time_limit):
-    """Run the harness; return (records by group, reason-for-missing-group, output tail, setup error)."""
+    """Run the harness; return (records by group, reason-for-missing-group, output tail, setup error, void).
+
+    ``void`` is a reason to fail every group whatever the records say: tampering the harness detected, or a
+    record on the result channel without the run's token (written by the submission, not the harness).
+    """
+    token = secrets.token_hex(16)
     read_fd, write_fd = os.pipe()
     spec = {
         "slug": kata.slug,
@@ -106,7 +134,7 @@ def _run_harness(kata, impl_file, visible_tests, hidden_tests, groups, time_limi
     env.pop("PYTEST_ADDOPTS", None)
     proc = subprocess.Popen(
         [sys.executable, "-m", "grader.harness", json.dumps(spec)],
-        stdin=subprocess.DEVNULL,
+        stdin=subprocess.PIPE,  # carries the token, read (and stdin closed) before the submission is imported
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         pass_fds=(write_fd,),
@@ -114,9 +142,15 @@ def _run_harness(kata, impl_file, visible_tests, hidden_tests, groups, time_limi
         start_new_session=True,  # so a kill reaches anything the submission started too
     )
     os.close(write_fd)
+    try:
+        proc.stdin.write(token.encode() + b"\n")
+        proc.stdin.close()
+    except BrokenPipeError:
+        pass
 
     records: dict[str, dict] = {}
-    state = {"current": "import", "setup_error": None, "done": False, "flooded": False}
+    state = {"current": "import", "setup_error": None, "done": False, "flooded": False, "void": None}
+    forged = "tampering: records the grader did not write appeared on its result channel"
 
     def read_channel():
         with os.fdopen(read_fd, "rb") as pipe:
@@ -127,13 +161,19 @@ def _run_harness(kata, impl_file, visible_tests, hidden_tests, groups, time_limi
                     continue
                 if not isinstance(rec, dict):
                     continue
-                if "started" in rec:
+                if rec.pop("token", None) != token or state["done"]:
+                    state["void"] = forged
+                elif "void" in rec:
+                    state["void"] = state["void"] or str(rec["void"])
+                elif "started" in rec:
                     state["current"] = rec["started"]
                 elif "setup_error" in rec:
                     state["setup_error"] = str(rec["setup_error"])
                 elif rec.get("done"):
                     state["done"] = True
                 elif rec.get("group") in groups and "status" in rec:
+                    if rec["group"] in records:
+                        state["void"] = forged
                     records[rec["group"]] = rec
 
     output = bytearray()
@@ -181,7 +221,7 @@ def _run_harness(kata, impl_file, visible_tests, hidden_tests, groups, time_limi
         return f"did not complete: the process exited with code {code} {where} (sys.exit or os._exit in the submission?)"
 
     tail = output.decode("utf-8", "replace")
-    return records, reason, tail, state["setup_error"]
+    return records, reason, tail, state["setup_error"], state["void"]
 
 
 def _kill(proc: subprocess.Popen) -> None:

@@ -4,14 +4,17 @@ import pytest
 
 from conftest import copy_solution, make_impl, run_grader
 
-HEADER = "from _reference import *\nimport os, sys, time, signal\n"
+HEADER = "from _reference import *\nimport os, sys, time\nimport numpy as np\n"
 
 CASES = {
     "hang_at_import": ("while True:\n    pass\n", "did not finish"),
     "hang_in_function": ("def box_iou(a, b):\n    while True:\n        time.sleep(0.01)\n", "did not finish"),
     "exit_at_import": ("os._exit(0)\n", "exited with code 0 while importing"),
     "sys_exit_in_function": ("def box_area(b):\n    sys.exit(3)\n", "SystemExit"),
-    "segfault_in_function": ("def box_iou(a, b):\n    os.kill(os.getpid(), signal.SIGSEGV)\n", "SIGSEGV"),
+    # a bad stride, as a careless as_strided im2col makes: reads far outside the array
+    "segfault_in_function": (
+        "def box_iou(a, b):\n    return np.lib.stride_tricks.as_strided(np.zeros(1), (2,), (2**40,))[1]\n", "SIGSEGV"
+    ),
     "abort_at_import": ("os.abort()\n", "SIGABRT while importing"),
     "flood_stdout": ("def box_iou(a, b):\n    while True:\n        print('x' * 1000)\n", "printed more than"),
     "syntax_error": ("def box_iou(a, b)\n    return 1\n", "SyntaxError"),
