@@ -68,6 +68,13 @@ def grade(argv: list[str]) -> int:
         report.write_json(results, args.json)
     if args.junit:
         report.write_junit(results, args.junit)
+    if impl_root.resolve() == (root / "exercises").resolve():
+        from grader import state  # the learner's own work: remembered for `python -m grader list`
+
+        try:
+            state.save(results, root)
+        except OSError as exc:
+            print(f"note: could not record this grade in {state.state_dir(root)}: {exc}", file=sys.stderr)
     setup_errors = [r.setup_error for r in results if r.setup_error]
     if setup_errors:
         print(f"\nsetup error: {setup_errors[0]}\nrun `make grade` (it reinstalls what is missing)", file=sys.stderr)
@@ -114,6 +121,7 @@ COMMANDS = {
     "export": _delegate("export"),
     "regrade": _delegate("regrade"),
     "notebooks": _delegate("notebooks"),
+    "summary": _delegate("summary"),
 }
 
 

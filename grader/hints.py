@@ -1,0 +1,146 @@
+"""``python -m grader hint SLUG``: the kata's hints, one more each time it is asked.
+
+The hints live in one place, the kata's README (``exercises/NN_slug/README.md``), under ``## Hints`` as
+``### Hint 1``, ``### Hint 2``, ... from gentle to explicit. How many of them the learner has revealed is kept
+in ``.grade/hints.json``.
+"""
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from pathlib import Path
+
+from grader import registry, state
+from grader.paths import repo_root
+from grader.registry import Kata
+
+USAGE_ERROR = 2
+FAILURE = 1
+HINTS_FILE = "hints.json"
+
+_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_FENCE = re.compile(r"^\s*(```|~~~)")
+
+
+class HintsError(ValueError):
+    pass
+
+
+def parse_hints(markdown: str, name: str = "README.md") -> list[str]:
+    """The texts of the ``### Hint N`` subsections of the ``## Hints`` section, in order.
+
+    Headings inside fenced code blocks do not count (a ``# comment`` in a code sample is not a heading).
+    """
+    hints: list[list[str]] = []
+    in_section = in_code = False
+    for line in markdown.splitlines():
+        if _FENCE.match(line):
+            in_code = not in_code
+        heading = None if in_code else _HEADING.match(line)
+        if heading:
+            level, title = len(heading.group(1)), heading.group(2)
+            if level <= 2:
+                if in_section:
+                    break
+                in_section = level == 2 and title.lower() == "hints"
+                continue
+            if in_section and level == 3:
+                number = re.fullmatch(r"hint\s+(\d+)", title, re.IGNORECASE)
+                if not number:
+                    raise HintsError(f"{name}: unexpected heading {line.strip()!r} under ## Hints")
+                if int(number.group(1)) != len(hints) + 1:
+                    raise HintsError(f"{name}: {line.strip()!r} is out of order (expected Hint {len(hints) + 1})")
+                hints.append([])
+                continue
+        if in_section and hints:
+            hints[-1].append(line)
+    texts = ["\n".join(h).strip() for h in hints]
+    if not texts:
+        raise HintsError(f"{name} has no '## Hints' section with '### Hint 1', '### Hint 2', ...")
+    empty = [i + 1 for i, t in enumerate(texts) if not t]
+    if empty:
+        raise HintsError(f"{name}: Hint {empty[0]} is empty")
+    return texts
+
+
+def kata_hints(root: Path, kata: Kata) -> list[str]:
+    readme = root / "exercises" / kata.folder / "README.md"
+    try:
+        text = readme.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise HintsError(f"cannot read {readme}: {exc.strerror or exc}") from None
+    return parse_hints(text, f"exercises/{kata.folder}/README.md")
+
+
+def _path(root: Path) -> Path:
+    return state.state_dir(root) / HINTS_FILE
+
+
+def revealed(root: Path) -> dict[str, int]:
+    """How many hints of each kata (by slug) have been revealed."""
+    try:
+        data = state.read_json(_path(root))
+    except state.StateError:
+        return {}  # a damaged file only forgets what was revealed
+    counts = data.get("revealed") if isinstance(data.get("revealed"), dict) else {}
+    return {k: v for k, v in counts.items() if isinstance(v, int) and v >= 0}
+
+
+def set_revealed(root: Path, slug: str, count: int) -> None:
+    counts = revealed(root)
+    counts[slug] = count
+    state.write_json(_path(root), {"version": 1, "revealed": dict(sorted(counts.items()))})
+
+
+def _show(kata: Kata, hints: list[str], i: int) -> str:
+    title = f"{kata.label} · Hint {i + 1} of {len(hints)}"
+    return f"{title}\n{'-' * len(title)}\n{hints[i]}\n"
+
+
+def main(argv: list[str]) -> int:
+    p = argparse.ArgumentParser(
+        prog="python -m grader hint",
+        description="Reveal a kata's hints one at a time, from gentle to explicit (they live in its README).",
+    )
+    p.add_argument("kata", metavar="SLUG", help="the kata: slug (nms), number (2) or folder (02_nms)")
+    how = p.add_mutually_exclusive_group()
+    how.add_argument("--all", action="store_true", help="show every hint at once")
+    how.add_argument("--reset", action="store_true", help="hide this kata's hints again")
+    args = p.parse_args(argv)
+
+    try:
+        kata = registry.find(args.kata)
+    except registry.UnknownKata as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return USAGE_ERROR
+    root = repo_root()
+    try:
+        hints = kata_hints(root, kata)
+        shown = min(revealed(root).get(kata.slug, 0), len(hints))
+        command = f"python -m grader hint {kata.slug}"
+        if args.reset:
+            set_revealed(root, kata.slug, 0)
+            print(f"{kata.label}: hints hidden again; `{command}` starts from Hint 1")
+            return 0
+        if args.all:
+            set_revealed(root, kata.slug, len(hints))
+            print("\n".join(_show(kata, hints, i) for i in range(len(hints))), end="")
+            return 0
+        if shown >= len(hints):
+            print(
+                f"{kata.label}: no hints left (all {len(hints)} revealed). "
+                f"`{command} --all` shows them again; `--reset` hides them."
+            )
+            return 0
+        set_revealed(root, kata.slug, shown + 1)
+    except (HintsError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return FAILURE
+    print(_show(kata, hints, shown), end="")
+    left = len(hints) - shown - 1
+    if left:
+        print(f"\n({left} more: run `{command}` again for the next one)")
+    else:
+        print(f"\n(that was the last hint; `{command} --all` shows them all)")
+    return 0

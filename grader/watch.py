@@ -1,0 +1,309 @@
+"""``python -m grader watch [SLUG]`` (``make watch``): re-run a kata's visible tests each time one of its files
+is saved, and say what to do next.
+
+It starts on SLUG, or on the first kata that is not passing yet, then follows whichever kata's file is saved.
+The tests run in a subprocess of their own (``python -m pytest exercises/NN_slug``) under a time limit, so a
+submission that crashes, exits or hangs costs one run, never the watcher. File events come from the
+operating system through watchfiles; nothing polls.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from grader import progress, registry, state
+from grader.paths import repo_root
+from grader.registry import Kata
+
+USAGE_ERROR = 2
+DEBOUNCE_MS = 200  # editors save in bursts (write a temporary file, rename it): one run per save
+READY_MS = 300  # how soon after starting the watcher says it is watching
+
+
+@dataclass
+class Run:
+    kata: Kata
+    passed: int = 0
+    total: int = 0
+    failures: list[tuple[str, str]] = field(default_factory=list)  # (test, one-line message)
+    error: str | None = None  # the tests could not run: collection error, time limit, crash
+    seconds: float = 0.0
+
+    @property
+    def not_started(self) -> bool:
+        return self.error is None and self.total > 0 and self.passed == 0 and all(
+            m.startswith("NotImplementedError") for _, m in self.failures
+        )
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and self.total > 0 and not self.failures
+
+
+def _one_line(text: str, limit: int = 200) -> str:
+    lines = [ln.strip() for ln in (text or "").strip().splitlines() if ln.strip()]
+    first = lines[0] if lines else "failed"
+    if first.endswith(":") and len(lines) > 1:
+        first = " ".join([first, *lines[1:3]])  # numpy.testing explains on the following lines
+    return first if len(first) <= limit else first[: limit - 3] + "..."
+
+
+def _collection_error(text: str) -> str:
+    """The ``E   SomeError: ...`` line of a collection traceback, with the file and line when given."""
+    e_lines = [ln[1:].strip() for ln in (text or "").splitlines() if ln.startswith("E ")]
+    if not e_lines:
+        return _one_line(text)
+    message = e_lines[-1]
+    for ln in e_lines:
+        where = re.match(r'File "(.+)", line (\d+)', ln)
+        if where:
+            message += f" ({os.path.basename(where.group(1))}, line {where.group(2)})"
+            break
+    return _one_line(message)
+
+
+def parse_junit(path: Path, run: Run) -> Run:
+    root = ET.parse(path).getroot()
+    for case in root.iter("testcase"):
+        problem = case.find("failure")
+        if problem is None:
+            problem = case.find("error")
+        if case.find("skipped") is not None and problem is None:
+            continue
+        if problem is not None and problem.get("message") == "collection failure":
+            run.error = f"the tests could not be collected: {_collection_error(problem.text)}"
+            continue
+        if problem is not None and problem.get("message") == "internal error":
+            lines = [ln.strip() for ln in (problem.text or "").splitlines() if ln.strip()]
+            last = _one_line(lines[-1]) if lines else "unknown"
+            run.error = f"the test run stopped: {last} (sys.exit in the submission?)"
+            continue
+        run.total += 1
+        if problem is None:
+            run.passed += 1
+        else:
+            run.failures.append((case.get("name", "?"), _one_line(problem.get("message") or problem.text or "")))
+    return run
+
+
+def run_visible(root: Path, kata: Kata, time_limit: float | None = None) -> Run:
+    """Run the kata's visible tests in a subprocess, as ``pytest exercises/NN_slug`` would."""
+    folder = root / "exercises" / kata.folder
+    run = Run(kata)
+    if not (folder / kata.filename).is_file():
+        run.error = f"no file exercises/{kata.folder}/{kata.filename}"
+        return run
+    limit = time_limit or max(60.0, 2 * kata.test_timeout)
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="cvkatas-watch-") as tmp:
+        xml, log = Path(tmp) / "report.xml", Path(tmp) / "output.txt"
+        cmd = [
+            sys.executable, "-m", "pytest", str(folder), "-q",
+            "-c", os.devnull, "--rootdir", str(folder),  # not the repository's pytest configuration
+            "-p", "no:cacheprovider", "-p", "no:randomly",
+            "-p", "timeout", f"--timeout={kata.test_timeout:g}",
+            f"--junitxml={xml}",
+        ]
+        # No bytecode files: nothing the run writes under exercises/ may look like a save.
+        env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+        env.pop("PYTEST_ADDOPTS", None)
+        with open(log, "wb") as out:
+            proc = subprocess.Popen(
+                cmd, cwd=root, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT, env=env,
+                start_new_session=True,  # so a kill reaches anything the submission started
+            )
+            try:
+                code = proc.wait(timeout=limit)
+            except subprocess.TimeoutExpired:
+                _kill(proc)
+                run.error = f"stopped after {limit:g} s: the tests did not finish (an endless loop?)"
+                return run
+            finally:
+                _kill(proc)  # Ctrl-C while the tests run, or anything the submission left running
+        run.seconds = time.monotonic() - started
+        if xml.is_file():
+            try:
+                parse_junit(xml, run)
+            except ET.ParseError:
+                run.error = "the test report was unreadable (did the submission exit the test process?)"
+        if run.error is None and run.total == 0:
+            tail = _tail(log).strip().splitlines()[-3:]
+            detail = " | ".join(t.strip()[:160] for t in tail) or "no output"
+            if code < 0:
+                run.error = f"the test process was killed by {_signal_name(-code)}"
+            elif not xml.is_file():
+                run.error = (f"the test process ended with exit code {code} before reporting "
+                             f"(sys.exit or os._exit in the submission?): {detail}")
+            else:
+                run.error = f"no test ran (pytest exit code {code}): {detail}"
+    return run
+
+
+def _tail(path: Path, size: int = 4096) -> str:
+    with open(path, "rb") as f:
+        f.seek(max(0, f.seek(0, os.SEEK_END) - size))
+        return f.read().decode("utf-8", "replace")
+
+
+def _signal_name(number: int) -> str:
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return f"signal {number}"
+
+
+def _kill(proc: subprocess.Popen) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    proc.wait()
+
+
+def summary(run: Run) -> str:
+    """``02 nms: 3/5 visible tests pass; first failure: ...``"""
+    k = run.kata
+    if run.error:
+        return f"{k.label}: {run.error}"
+    if run.not_started:
+        return f"{k.label}: not started (0/{run.total} visible tests pass: every function raises NotImplementedError)"
+    line = f"{k.label}: {run.passed}/{run.total} visible tests pass"
+    if run.failures:
+        test, message = run.failures[0]
+        line += f"; first failure: {test}: {message}"
+    return line
+
+
+def advice(root: Path, run: Run) -> str:
+    k = run.kata
+    file = f"exercises/{k.folder}/{k.filename}"
+    if run.error and run.error.startswith("no file"):
+        return f"restore {file}, then save it again"
+    if run.error:
+        return f"fix this in {file} and save again (`pytest exercises/{k.folder} -x` shows it in full)"
+    if run.not_started:
+        return f"read exercises/{k.folder}/README.md, implement {', '.join(k.functions)} in {file}, and save"
+    if run.failures:
+        return (f"fix {run.failures[0][0]} and save again (`pytest exercises/{k.folder} -x` shows it in full; "
+                f"stuck? `python -m grader hint {k.slug}`)")
+    # The visible tests pass: what the last grade of this very file says decides the rest.
+    try:
+        now = {ks.kata.slug: ks for ks in progress.states(root)}
+    except state.StateError:
+        now = {}
+    ks = now.get(k.slug)
+    if ks is None or ks.state not in progress.DONE:
+        return f"now run `make grade EX={k.slug}` (hidden tests and speed)"
+    if ks.state == progress.PASSING:
+        return f"correct but too slow ({ks.detail}): speed it up, save, then `make grade EX={k.slug}`"
+    pick = progress.suggest(list(now.values()))
+    if pick is None:
+        return "every kata is done and fast enough: well done"
+    return f"{k.label} is done: move on to {pick.kata.label} (save exercises/{pick.kata.folder}/{pick.kata.filename} to test it here)"
+
+
+def first_kata(root: Path) -> Kata | None:
+    """The first kata that is not passing yet (None when all are)."""
+    try:
+        all_states = progress.states(root)
+    except state.StateError:
+        all_states = progress.states(root, last={})
+    for ks in all_states:
+        if ks.state not in progress.DONE:
+            return ks.kata
+    return None
+
+
+def kata_of(path: str, exercises: Path) -> Kata | None:
+    """The kata whose folder holds ``path`` directly, if it is a Python file."""
+    p = Path(path)
+    if p.suffix != ".py":
+        return None
+    try:
+        folder = p.parent.resolve().relative_to(exercises.resolve())
+    except ValueError:
+        return None
+    if len(folder.parts) != 1:
+        return None
+    for kata in registry.KATAS:
+        if kata.folder == folder.parts[0]:
+            return kata
+    return None
+
+
+def _report(root: Path, kata: Kata) -> None:
+    stamp = time.strftime("%H:%M:%S")
+    if sys.stdout.isatty():
+        print(f"[{stamp}] running {kata.label} ...", end="\r", flush=True)
+    run = run_visible(root, kata)
+    print(f"[{stamp}] {summary(run)}")
+    print(f"           next: {advice(root, run)}", flush=True)
+
+
+def main(argv: list[str]) -> int:
+    p = argparse.ArgumentParser(
+        prog="python -m grader watch",
+        description="Re-run a kata's visible tests every time one of its files in exercises/ is saved. "
+        "Starts on SLUG, or on the first kata not passing yet. Ctrl-C stops.",
+    )
+    p.add_argument("kata", nargs="?", metavar="SLUG", help="kata to start on (default: the first not passing)")
+    p.add_argument("--debounce", type=int, default=DEBOUNCE_MS, metavar="MS",
+                   help=f"wait this long for a burst of saves to settle (default {DEBOUNCE_MS} ms)")
+    p.add_argument("--max-runs", type=int, metavar="N", help=argparse.SUPPRESS)  # stop after N runs (tests)
+    args = p.parse_args(argv)
+    if args.debounce < 0 or (args.max_runs is not None and args.max_runs < 1):
+        p.error("--debounce must be >= 0 and --max-runs >= 1")
+
+    root = repo_root()
+    exercises = root / "exercises"
+    if not exercises.is_dir():
+        print(f"error: no exercises/ folder in {root}; run this from the repository's root", file=sys.stderr)
+        return USAGE_ERROR
+    try:
+        start = registry.find(args.kata) if args.kata else first_kata(root)
+    except registry.UnknownKata as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return USAGE_ERROR
+    try:
+        from watchfiles import watch
+    except ImportError:
+        print("error: watchfiles is not installed; run `make setup` (or `pip install watchfiles`)", file=sys.stderr)
+        return USAGE_ERROR
+
+    runs = 0
+    try:
+        if start is None:
+            print("every kata passes its tests; save any kata's file to re-run its tests")
+        else:
+            _report(root, start)
+            runs += 1
+        if args.max_runs is not None and runs >= args.max_runs:
+            return 0
+        ready = False
+        for changes in watch(
+            exercises, debounce=args.debounce, step=50, rust_timeout=READY_MS,
+            yield_on_timeout=True,
+        ):
+            if not ready:
+                # The first yield (a timeout or a change) means the operating system's watch is in place.
+                ready = True
+                print("watching exercises/ (save a kata's file to re-run its tests; Ctrl-C to stop)", flush=True)
+            changed = {kata_of(path, exercises) for _, path in changes} - {None}
+            for kata in sorted(changed, key=lambda k: k.number):
+                _report(root, kata)
+                runs += 1
+                if args.max_runs is not None and runs >= args.max_runs:
+                    return 0
+    except KeyboardInterrupt:
+        pass
+    print("\nstopped watching", flush=True)
+    return 0
