@@ -28,6 +28,14 @@ def _grade_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _numba_cache_cold(kata: registry.Kata) -> bool:
+    """True when the kata's numba baseline has not been compiled into numba's on-disk cache yet."""
+    if kata.baseline_kind != "numba":
+        return False
+    cache = Path(__file__).resolve().parent / "baselines" / "__pycache__"
+    return not any(cache.glob(f"{kata.slug}.*.nbi"))
+
+
 def grade(argv: list[str]) -> int:
     from grader import report
     from grader.runner import grade_kata
@@ -49,17 +57,19 @@ def grade(argv: list[str]) -> int:
     results = []
     for i, kata in enumerate(katas, start=1):
         if not args.quiet:
-            print(f"[{i}/{len(katas)}] grading {kata.label} ...", file=sys.stderr, flush=True)
-        results.append(
-            grade_kata(
-                kata,
-                impl_file=impl_root.resolve() / kata.folder / kata.filename,
-                visible_tests=root / "exercises" / kata.folder / kata.visible_test_file,
-                hidden_tests=hidden.resolve(),
-                groups=groups,
-                time_limit=args.time_limit,
-            )
+            note = " (first run: compiling its numba baseline, a few seconds)" if _numba_cache_cold(kata) else ""
+            print(f"[{i}/{len(katas)}] grading {kata.label}{note} ...", end="", file=sys.stderr, flush=True)
+        result = grade_kata(
+            kata,
+            impl_file=impl_root.resolve() / kata.folder / kata.filename,
+            visible_tests=root / "exercises" / kata.folder / kata.visible_test_file,
+            hidden_tests=hidden.resolve(),
+            groups=groups,
+            time_limit=args.time_limit,
         )
+        results.append(result)
+        if not args.quiet:
+            print(f" {result.points}/{result.max_points} ({result.seconds:.1f} s)", file=sys.stderr, flush=True)
     print(report.table(results))
     steps = report.next_steps(results, "exercises" if args.impl == "exercises" else str(impl_root))
     if steps:
