@@ -1,0 +1,366 @@
+"""The classroom export end to end: both repositories built, every grading step of the generated workflow run
+exactly as written (as the command grader runs it: from the student repository, with only PATH and HOME), the
+export free of solutions and hidden tests, and the local regrade of a folder of student repositories.
+
+The export's ``grader`` package has no compiled baselines: on GitHub the workflow's install step builds them
+(``pip install -e .``). Here the test copies the checkout's built extensions in, after checking that their
+``.pyx`` sources are identical to the exported ones, which saves a compiler run per test session; what these
+tests are about is the commands and the files, not the build. It copies the checkout's numba cache too (about
+40 s of compiling on a fresh copy): numba checks each entry against its source file and recompiles whatever
+does not match, so the copy can only save time.
+"""
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import REPO
+from grader import registry
+from grader.registry import GROUPS
+from grader.stubs import BEGIN, END
+
+# Inputs each action documents in its action.yml at the version the workflow uses (read in the actions'
+# repositories): name -> (all inputs, required inputs).
+DOCUMENTED_INPUTS = {
+    # actions/checkout@v4 action.yml
+    "actions/checkout@v4": (
+        {"repository", "ref", "token", "ssh-key", "ssh-known-hosts", "ssh-strict", "ssh-user", "persist-credentials",
+         "path", "clean", "filter", "sparse-checkout", "sparse-checkout-cone-mode", "fetch-depth", "fetch-tags",
+         "show-progress", "lfs", "submodules", "set-safe-directory", "github-server-url"},
+        set(),
+    ),
+    # actions/setup-python@v5 action.yml
+    "actions/setup-python@v5": (
+        {"python-version", "python-version-file", "cache", "architecture", "check-latest", "token",
+         "cache-dependency-path", "update-environment", "allow-prereleases", "freethreaded"},
+        set(),
+    ),
+    # classroom-resources/autograding-command-grader@v1 action.yml
+    "classroom-resources/autograding-command-grader@v1": (
+        {"test-name", "setup-command", "command", "timeout", "max-score"},
+        {"test-name", "command"},
+    ),
+    # classroom-resources/autograding-grading-reporter@v1 action.yml
+    "classroom-resources/autograding-grading-reporter@v1": ({"runners", "token"}, {"runners"}),
+    # actions/upload-artifact@v4 action.yml
+    "actions/upload-artifact@v4": (
+        {"name", "path", "if-no-files-found", "retention-days", "compression-level", "overwrite",
+         "include-hidden-files"},
+        {"path"},
+    ),
+}
+COMMAND_GRADER = "classroom-resources/autograding-command-grader@v1"
+REPORTER = "classroom-resources/autograding-grading-reporter@v1"
+TOTAL = sum(k.points.total for k in registry.KATAS)
+
+
+def export(kind: str, target: Path, *extra: str) -> subprocess.CompletedProcess:
+    proc = subprocess.run([sys.executable, "-m", "grader", "export", kind, str(target), *extra],
+                          cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return proc
+
+
+def copy_built_baselines(student: Path) -> None:
+    for pyx in sorted((student / "grader" / "baselines").glob("*.pyx")):
+        ours = REPO / "grader" / "baselines" / pyx.name
+        assert pyx.read_bytes() == ours.read_bytes(), f"{pyx.name} differs from the checkout's"
+        built = sorted(ours.parent.glob(f"{pyx.stem}.*.so"))
+        assert built, f"{pyx.stem} is not built in the checkout (pip install -e .)"
+        shutil.copy2(built[0], pyx.parent / built[0].name)
+    cache = REPO / "grader" / "baselines" / "__pycache__"
+    if cache.is_dir():
+        (student / "grader" / "baselines" / "__pycache__").mkdir(exist_ok=True)
+        for entry in cache.glob("*.nb[ic]"):
+            shutil.copy2(entry, student / "grader" / "baselines" / "__pycache__" / entry.name)
+
+
+def step_env(home: Path, **extra: str) -> dict:
+    """What the command grader gives a command: PATH and HOME, nothing else."""
+    path = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "/usr/bin:/bin")])
+    return {"PATH": path, "HOME": str(home), **extra}
+
+
+def load_workflow(student: Path) -> dict:
+    return yaml.safe_load((student / ".github" / "workflows" / "classroom.yml").read_text())
+
+
+def job_steps(workflow: dict) -> list[dict]:
+    (job,) = workflow["jobs"].values()
+    return job["steps"]
+
+
+def grading_steps(workflow: dict) -> list[dict]:
+    return [s for s in job_steps(workflow) if s.get("uses") == COMMAND_GRADER]
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory):
+    """A student repository with the hidden repository checked out where the workflow puts it."""
+    base = tmp_path_factory.mktemp("course")
+    student = base / "student"
+    export("student", student)
+    export("hidden", student / ".hidden")  # the workflow's `path: .hidden`
+    copy_built_baselines(student)
+    home = base / "home"
+    home.mkdir()
+    return student, home
+
+
+def run_step(step: dict, student: Path, home: Path) -> subprocess.CompletedProcess:
+    """One command-grader step, as the action runs it (its timeout is in minutes)."""
+    return subprocess.run(["bash", "-c", step["with"]["command"]], cwd=student, env=step_env(home),
+                          capture_output=True, text=True, timeout=float(step["with"]["timeout"]) * 60)
+
+
+def run_summary(workflow: dict, student: Path, home: Path, out: Path) -> str:
+    (step,) = [s for s in job_steps(workflow) if "grader summary" in str(s.get("run", ""))]
+    subprocess.run(["bash", "-c", step["run"]], cwd=student, env=step_env(home, GITHUB_STEP_SUMMARY=str(out)),
+                   check=True, timeout=120)
+    return out.read_text()
+
+
+@pytest.fixture(scope="module")
+def step_runs(course):
+    """Every grading step run on the stubs, then on the solutions, then one hidden step without the hidden
+    tests (no secret): exit codes, outputs and the job-summary text of each phase."""
+    student, home = course
+    workflow = load_workflow(student)
+    steps = grading_steps(workflow)
+    runs = {"stubs": {}, "solutions": {}}
+    summaries = {}
+    for phase in ("stubs", "solutions"):
+        if phase == "solutions":
+            for kata in registry.KATAS:
+                shutil.copy(REPO / "solutions" / kata.folder / kata.filename,
+                            student / "exercises" / kata.folder / kata.filename)
+        for step in steps:
+            runs[phase][step["id"]] = run_step(step, student, home)
+        summaries[phase] = run_summary(workflow, student, home, home / f"summary-{phase}.md")
+    report = json.loads((student / "grade-report.json").read_text())
+    hidden_step = next(s for s in steps if s["id"].endswith("_hidden"))
+    (student / ".hidden").rename(student / ".hidden-absent")
+    try:
+        no_secret = run_step(hidden_step, student, home)
+    finally:
+        (student / ".hidden-absent").rename(student / ".hidden")
+    return {"steps": steps, "runs": runs, "summaries": summaries, "report": report, "no_secret": no_secret}
+
+
+def test_steps_import_the_exported_grader(course):
+    student, home = course
+    proc = subprocess.run([sys.executable, "-c", "import grader; print(grader.__file__)"], cwd=student,
+                          env=step_env(home), capture_output=True, text=True, check=True)
+    assert Path(proc.stdout.strip()).resolve().is_relative_to(student.resolve())
+
+
+def test_every_step_fails_on_the_stubs(step_runs):
+    failed = {sid: r.returncode for sid, r in step_runs["runs"]["stubs"].items() if r.returncode == 0}
+    assert not failed, f"steps passing on untouched stubs: {failed}"
+    points = sum(int(s["with"]["max-score"]) for s in step_runs["steps"] if step_runs["runs"]["stubs"][s["id"]].returncode == 0)
+    assert points == 0
+    for r in step_runs["runs"]["stubs"].values():
+        assert "Traceback" not in r.stderr, r.stderr[-2000:]
+    assert f"0/{TOTAL} points" in step_runs["summaries"]["stubs"]
+
+
+def test_every_step_passes_on_the_solutions_and_points_add_up(step_runs):
+    runs = step_runs["runs"]["solutions"]
+    failing = {sid: r.stderr[-1500:] for sid, r in runs.items() if r.returncode != 0}
+    assert not failing, failing
+    points = sum(int(s["with"]["max-score"]) for s in step_runs["steps"] if runs[s["id"]].returncode == 0)
+    assert points == TOTAL
+    assert f"{TOTAL}/{TOTAL} points" in step_runs["summaries"]["solutions"]
+    assert step_runs["report"]["points"] == step_runs["report"]["max_points"] == TOTAL
+
+
+def test_hidden_steps_without_the_secret_score_zero_and_say_why(step_runs):
+    proc = step_runs["no_secret"]
+    assert proc.returncode == 1
+    assert "hidden tests not found" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_workflow_has_one_step_per_kata_and_group_worth_its_points(course):
+    student, _ = course
+    workflow = load_workflow(student)
+    steps = grading_steps(workflow)
+    expected = [(k, g) for k in registry.KATAS for g in GROUPS]
+    assert len(steps) == len(expected)
+    for step, (kata, group) in zip(steps, expected):
+        w = step["with"]
+        assert int(w["max-score"]) == kata.points.of(group), step["id"]
+        assert 0 < float(w["timeout"]) <= 60  # minutes, as the action expects
+        assert f"python -m grader {kata.slug} --only {group}" in w["command"]
+        assert ("--hidden .hidden/hidden_tests" in w["command"]) == (group == "hidden")
+        assert "$" not in w["command"]  # nothing from the workflow's environment reaches the command
+    ids = [s["id"] for s in steps]
+    assert len(set(ids)) == len(ids) and all(re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", i) for i in ids)
+    (reporter,) = [s for s in job_steps(workflow) if s.get("uses") == REPORTER]
+    assert reporter["with"]["runners"].split(",") == ids
+    # the reporter reads each result from <ID uppercased>_RESULTS
+    assert reporter["env"] == {f"{i.upper()}_RESULTS": f"${{{{ steps.{i}.outputs.result }}}}" for i in ids}
+
+
+def test_workflow_shape_and_documented_inputs(course):
+    student, _ = course
+    text = (student / ".github" / "workflows" / "classroom.yml").read_text()
+    workflow = yaml.safe_load(text)
+    on = workflow.get("on", workflow.get(True))  # YAML 1.1 reads a bare `on` key as true
+    assert on == ["push", "workflow_dispatch", "repository_dispatch"]
+    assert workflow["permissions"] == {"contents": "read"}
+    assert len(workflow["jobs"]) == 1
+    for step in job_steps(workflow):
+        if "uses" in step:
+            assert step["uses"] in DOCUMENTED_INPUTS, step["uses"]
+            allowed, required = DOCUMENTED_INPUTS[step["uses"]]
+            given = set(step.get("with", {}))
+            assert given <= allowed, (step["uses"], given - allowed)
+            assert required <= given, (step["uses"], required - given)
+    (job,) = workflow["jobs"].values()
+    secret = "CVKATAS_HIDDEN_TESTS_TOKEN"
+    assert job["env"]["HAS_HIDDEN_TESTS"] == f"${{{{ secrets.{secret} != '' }}}}"
+    hidden_checkout = [s for s in job_steps(workflow) if s.get("with", {}).get("path") == ".hidden"]
+    assert len(hidden_checkout) == 1 and hidden_checkout[0]["if"] == "env.HAS_HIDDEN_TESTS == 'true'"
+    assert hidden_checkout[0]["with"]["token"] == f"${{{{ secrets.{secret} }}}}"
+    unavailable = [s for s in job_steps(workflow) if s.get("if") == "env.HAS_HIDDEN_TESTS != 'true'"]
+    assert len(unavailable) == 1 and "grading visible tests and speed only" in unavailable[0]["run"]
+    assert "secrets." not in json.dumps([s for s in job_steps(workflow) if s not in hidden_checkout])
+    setup = next(s for s in job_steps(workflow) if s.get("uses") == "actions/setup-python@v5")
+    assert setup["with"]["cache"] == "pip"
+    torch = next(s for s in job_steps(workflow) if "torch==2.13.0" in str(s.get("run", "")))
+    assert torch["env"]["TORCH_INDEX_URL"].startswith("${{ vars.")
+    assert "://" not in text  # no index host written into the workflow
+    for step in job_steps(workflow):  # every `python -m grader...` of a run step exists in the export
+        for module in re.findall(r"python -m (grader[\w.]*)", str(step.get("run", ""))):
+            assert (student / module.replace(".", "/") / "__main__.py").is_file() or \
+                (student / (module.replace(".", "/") + ".py")).is_file(), module
+    after = job_steps(workflow)[job_steps(workflow).index(next(s for s in job_steps(workflow) if s.get("uses") == REPORTER)) + 1:]
+    assert after and all(s.get("if") == "always()" for s in after)
+    assert any(s.get("uses") == "actions/upload-artifact@v4" for s in after)
+
+
+def test_export_options_and_refusals(tmp_path):
+    target = tmp_path / "student"
+    export("student", target, "iou", "nms", "--hidden-repo", "acme/secret-tests", "--secret", "KATA_TOKEN")
+    workflow = load_workflow(target)
+    assert [s["id"] for s in grading_steps(workflow)] == [f"{k}_{g}" for k in ("iou", "nms") for g in GROUPS]
+    (job,) = workflow["jobs"].values()
+    assert job["env"]["HIDDEN_TESTS_REPO"] == "acme/secret-tests"
+    assert "KATA_TOKEN" in job["env"]["HAS_HIDDEN_TESTS"]
+    assert sorted(p.name for p in (target / "exercises").iterdir()) == ["01_iou", "02_nms"]
+    listed = subprocess.run([sys.executable, "-c", "from grader import registry; print([k.slug for k in registry.KATAS])"],
+                            cwd=target, capture_output=True, text=True, check=True)
+    assert listed.stdout.strip() == "['iou', 'nms']"  # the exported grader knows only the course's katas
+    again = subprocess.run([sys.executable, "-m", "grader", "export", "student", str(target)],
+                           cwd=REPO, capture_output=True, text=True)
+    assert again.returncode == 2 and "not empty" in again.stderr and "Traceback" not in again.stderr
+    (target / ".git").mkdir()
+    (target / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
+    export("student", target, "--force")
+    assert (target / ".git" / "HEAD").is_file() and (target / "exercises" / "07_coco_map").is_dir()
+    bad = subprocess.run([sys.executable, "-m", "grader", "export", "student", str(tmp_path / "x"), "--secret", "GITHUB_X"],
+                         cwd=REPO, capture_output=True, text=True)
+    assert bad.returncode == 2 and not (tmp_path / "x").exists()
+
+
+def _block_lines(path: Path) -> list[str]:
+    lines, inside = [], False
+    for line in path.read_text().splitlines():
+        marker = line.strip()
+        if marker in (BEGIN, END):
+            inside = marker == BEGIN
+        elif inside and marker:
+            lines.append(marker)
+    return lines
+
+
+def _shipped_lines() -> set[str]:
+    """Lines the project ships on purpose: the grader (its baselines implement the katas too) and the katas'
+    READMEs and visible tests. A solution line found in none of them can only come from a solution."""
+    files = [p for p in (REPO / "grader").rglob("*") if p.suffix in (".py", ".pyx")]
+    files += [p for p in (REPO / "exercises").rglob("*") if p.suffix == ".md" or p.name.startswith("test_")]
+    return {line.strip() for f in files for line in f.read_text().splitlines()}
+
+
+def _text_files(root: Path):
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and ".git" not in path.relative_to(root).parts:
+            yield path, path.read_bytes().decode("utf-8", "replace")
+
+
+def _found(lines: set[str], text: str) -> set[str]:
+    return lines & {line.strip() for line in text.splitlines()}
+
+
+def test_student_export_holds_no_solution_and_no_hidden_test(tmp_path):
+    student = tmp_path / "student"
+    export("student", student)
+    for name in ("solutions", "hidden_tests", "tests", "benchmarks", ".ci", ".hidden"):
+        assert not (student / name).exists(), name
+    assert [p.name for p in (student / ".github" / "workflows").iterdir()] == ["classroom.yml"]
+
+    shipped = _shipped_lines()
+    solution_files = [REPO / "solutions" / k.folder / k.filename for k in registry.KATAS]
+    solution_lines = set()
+    for path in solution_files:
+        block = set(_block_lines(path))
+        own = {line for line in block if line not in shipped}
+        assert len(own) >= len(block) / 2, f"{path.name}: too few lines of its own to detect a leak"
+        solution_lines |= own
+    hidden_files = sorted((REPO / "hidden_tests").rglob("*.py"))
+    hidden_lines = {ln.strip() for f in hidden_files for ln in f.read_text().splitlines() if len(ln.strip()) >= 20}
+    hidden_lines -= shipped
+    # the scan does find what it looks for
+    assert _found(solution_lines, solution_files[0].read_text()) and _found(hidden_lines, hidden_files[0].read_text())
+
+    for path, text in _text_files(student):
+        rel = path.relative_to(student)
+        assert not (path.name.endswith("_hidden.py") or path.suffix == ".npz" or path.name == "make_golden.py"), rel
+        assert not _found(solution_lines, text), (rel, sorted(_found(solution_lines, text))[:3])
+        assert not _found(hidden_lines, text), (rel, sorted(_found(hidden_lines, text))[:3])
+    for kata in registry.KATAS:
+        assert "raise NotImplementedError()" in (student / "exercises" / kata.folder / kata.filename).read_text()
+
+
+def test_hidden_export_holds_the_hidden_tests_and_golden_data(tmp_path):
+    hidden = tmp_path / "hidden"
+    export("hidden", hidden)
+    expected = sorted(p.relative_to(REPO) for p in (REPO / "hidden_tests").rglob("*")
+                      if p.is_file() and "__pycache__" not in p.parts)
+    got = sorted(p.relative_to(hidden) for p in (hidden / "hidden_tests").rglob("*") if p.is_file())
+    assert got == expected
+    assert "private" in (hidden / "README.md").read_text()
+
+
+def test_regrade_uses_the_teachers_tests_and_survives_broken_repositories(tmp_path):
+    kata = registry.find("iou")
+    students = tmp_path / "students"
+    for name in ("alice", "bob", "carol"):
+        (students / name / "exercises" / kata.folder).mkdir(parents=True)
+    (students / "notes").mkdir()  # not a repository: ignored
+    shutil.copy(REPO / "solutions" / kata.folder / kata.filename, students / "alice" / "exercises" / kata.folder)
+    bob = students / "bob" / "exercises" / kata.folder
+    shutil.copy(REPO / "exercises" / kata.folder / kata.filename, bob)
+    (bob / kata.visible_test_file).write_text("def test_nothing():\n    assert True\n")  # ignored by regrade
+    (students / "carol" / "exercises" / kata.folder / kata.filename).write_text("def box_area(:\n")
+    out = tmp_path / "grades.csv"
+    proc = subprocess.run(
+        [sys.executable, "-m", "grader", "regrade", str(students), "iou", "--hidden", str(REPO / "hidden_tests"),
+         "--csv", str(out)], cwd=REPO, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    assert "[1/3] alice" in proc.stderr and "Traceback" not in proc.stderr
+    rows = {r["student"]: r for r in csv.DictReader(out.open())}
+    assert list(rows) == ["alice", "bob", "carol"]
+    assert rows["alice"] == {"student": "alice", "iou_visible": "3", "iou_hidden": "5", "iou_speed": "2", "iou": "10",
+                             "total": "10", "max": "10", "note": ""}
+    assert rows["bob"]["total"] == "0" and rows["bob"]["iou_visible"] == "0" and rows["bob"]["note"] == ""
+    assert rows["carol"]["total"] == "0" and "SyntaxError" in rows["carol"]["note"]
