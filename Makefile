@@ -4,26 +4,35 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+NB_STAMP := $(VENV)/.notebooks
 EX ?=
 ARGS ?=
 # The CPU build; an unpinned torch would pull a multi-GB CUDA build.
 TORCH ?= torch==2.13.0
 
-.PHONY: grade test setup stubs clean golden help
+.PHONY: grade test setup stubs clean golden help watch bench bench-stability notebooks full-checkout
 .DEFAULT_GOAL := help
 
 help:
 	@echo "make grade            grade every kata (make grade EX=nms: one kata; ARGS='--impl solutions')"
+	@echo "make watch            re-run a kata's visible tests on every save (make watch EX=nms: start there)"
 	@echo "make test             the project's own test suite (grader, katas, known-bad submissions)"
 	@echo "make stubs            regenerate exercises/*/ stubs from solutions/"
 	@echo "make golden           regenerate hidden-test golden data from torchvision (large install)"
+	@echo "make notebooks        the katas as an nbgrader course in build/course (installs nbgrader, ~330 MB)"
+	@echo "make bench            baselines vs torchvision/pycocotools, grading-loop times -> benchmarks/RESULTS.md (large install)"
+	@echo "make bench-stability  the speed-verdict stability study (20 runs per load, ~50 min) -> benchmarks/RESULTS.md"
 
 $(STAMP): pyproject.toml setup.py $(wildcard grader/baselines/*.pyx)
-	@echo "setting up $(VENV) (first run only: about a minute) ..."
+	@echo "setting up $(VENV) (first run only: about a minute)"
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@echo "  [1/3] pip, build tools, numpy and $(TORCH) (CPU build, the largest download) ..."
 	@$(PY) -m pip install -q --disable-pip-version-check --upgrade pip
-	@$(PY) -m pip install -q --disable-pip-version-check "setuptools>=64" wheel "Cython>=3.0" "numpy>=2.0,<2.6" $(TORCH)
+	@$(PY) -m pip install -q --disable-pip-version-check "setuptools>=77" wheel "Cython>=3.0" "numpy>=2.0,<2.6" $(TORCH)
+	@echo "  [2/3] the grader, numba, pytest, pycocotools; building the Cython baselines ..."
 	@$(PY) -m pip install -q --disable-pip-version-check --no-build-isolation -e '.[dev]'
+	@echo "  [3/3] compiling the numba baselines into their on-disk cache ..."
+	@$(PY) -m grader.baselines
 	@touch $@
 	@echo "setup done"
 
@@ -32,19 +41,60 @@ setup: $(STAMP)
 grade: $(STAMP)
 	@$(PY) -m grader $(EX) $(ARGS)
 
-test: $(STAMP)
+watch: $(STAMP)
+	@$(PY) -m grader watch $(EX) $(ARGS)
+
+# Targets that need the project's full checkout; a student repository exported for a classroom has neither
+# solutions/ nor tests/.
+full-checkout:
+	@test -d solutions -a -d tests || { echo "make $(MAKECMDGOALS): needs the full CV Katas checkout (solutions/, tests/); this repository has no such folders"; exit 2; }
+
+test: full-checkout $(STAMP) $(NB_STAMP)
 	@$(PY) -m grader stubs --check
 	@$(PY) -m pytest tests $(ARGS)
 
-stubs: $(STAMP)
+stubs: full-checkout $(STAMP)
 	@$(PY) -m grader stubs
+
+# nbgrader and a Jupyter kernel, installed once into .venv (the notebooks extra); `make test` needs them too.
+$(NB_STAMP): $(STAMP)
+	@echo "installing the notebooks extra (nbgrader, ipykernel: first run only, about 330 MB) ..."
+	@$(PY) -m pip install -q --disable-pip-version-check --no-build-isolation -e '.[dev,notebooks]'
+	@touch $@
+
+notebooks: full-checkout $(NB_STAMP)
+	@$(PY) -m grader notebooks build/course $(ARGS)
 
 # Golden data comes from the real libraries, installed only here, in a venv of its own.
 GOLDEN_VENV := .venv-golden
-golden:
+golden: full-checkout
 	@test -x $(GOLDEN_VENV)/bin/python || $(PYTHON) -m venv $(GOLDEN_VENV)
 	@$(GOLDEN_VENV)/bin/pip install -q --disable-pip-version-check torch==2.14.1 torchvision==0.29.1 pycocotools "numpy<2.6"
 	@for script in hidden_tests/*/make_golden.py; do echo "== $$script"; $(GOLDEN_VENV)/bin/python $$script || exit 1; done
+
+# The benchmark report: its own venv with the bench extra (torch 2.14.1 + torchvision 0.29.1, pycocotools,
+# faster-coco-eval, matplotlib). `make bench STABILITY=20` also runs the stability study; BENCH_ARGS passes
+# options to benchmarks/bench.py (e.g. BENCH_ARGS=--skip-clone).
+BENCH_VENV := .venv-bench
+BENCH_PY := $(BENCH_VENV)/bin/python
+BENCH_STAMP := $(BENCH_VENV)/.installed
+STABILITY ?= 0
+BENCH_ARGS ?=
+
+$(BENCH_STAMP): pyproject.toml setup.py $(wildcard grader/baselines/*.pyx)
+	@echo "setting up $(BENCH_VENV) (first run only: several minutes, ~6 GB) ..."
+	@test -x $(BENCH_PY) || $(PYTHON) -m venv $(BENCH_VENV)
+	@$(BENCH_PY) -m pip install -q --disable-pip-version-check --upgrade pip
+	@$(BENCH_PY) -m pip install -q --disable-pip-version-check "setuptools>=77" wheel "Cython>=3.0" "numpy>=2.0,<2.6"
+	@$(BENCH_PY) -m pip install -q --disable-pip-version-check --no-build-isolation -e '.[bench]'
+	@touch $@
+	@echo "bench setup done"
+
+bench: full-checkout $(BENCH_STAMP)
+	@$(BENCH_PY) benchmarks/bench.py --stability-runs $(STABILITY) $(BENCH_ARGS)
+
+bench-stability: full-checkout $(BENCH_STAMP)
+	@$(BENCH_PY) benchmarks/bench.py --only stability --stability-runs $(if $(filter 0,$(STABILITY)),20,$(STABILITY)) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info grader/baselines/*.so grader/baselines/*.c
