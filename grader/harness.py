@@ -11,7 +11,6 @@ Each group is announced when it starts, so the parent can tell which check a cra
 from __future__ import annotations
 
 import builtins
-import ctypes
 import importlib
 import importlib.util
 import json
@@ -78,17 +77,6 @@ class Integrity:
             except ChildProcessError:
                 pass
         return None
-
-
-def _warm_malloc() -> None:
-    """Keep freed memory in the heap (glibc), so timings measure the code rather than page faults."""
-    try:
-        libc = ctypes.CDLL("libc.so.6")
-    except OSError:
-        return
-    m_trim_threshold, m_mmap_max = -1, -4
-    libc.mallopt(m_mmap_max, 0)
-    libc.mallopt(m_trim_threshold, 2**30)
 
 
 def import_submission(module_name: str, path: str):
@@ -210,7 +198,7 @@ def main(spec: dict) -> None:
     channel = Channel(spec["channel_fd"], _read_token())
     kata = find(spec["slug"])
     groups: list[str] = spec["groups"]
-    _warm_malloc()
+    timing.warm_malloc()
 
     try:
         baseline = importlib.import_module(kata.baseline_module)

@@ -6,6 +6,7 @@ remembering answers. The verdict compares ``median(submission) / median(baseline
 """
 from __future__ import annotations
 
+import ctypes
 import gc
 import signal
 import statistics
@@ -18,6 +19,18 @@ _median = statistics.median
 _setitimer = signal.setitimer
 _signal = signal.signal
 _gc_collect, _gc_disable, _gc_enable = gc.collect, gc.disable, gc.enable
+
+
+def warm_malloc() -> None:
+    """Keep freed memory in the heap (glibc: no trimming, no mmap for big blocks), so that timed calls
+    measure the code rather than the page faults of getting memory back from the kernel."""
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+    except OSError:
+        return
+    m_trim_threshold, m_mmap_max = -1, -4
+    libc.mallopt(m_mmap_max, 0)
+    libc.mallopt(m_trim_threshold, 2**31 - 1)  # INT_MAX: never give the top of the heap back
 
 
 class TooSlow(Exception):
