@@ -4,7 +4,9 @@ For each kata it grades the reference solution (must pass every time) and each k
 tests/submissions/ (``CAUGHT_BY = "speed"``, must fail every time), and prints the spread of the measured
 ratios against the target. Usage::
 
-    python benchmarks/speed_stability.py [--runs 10] [--load busy|quiet|both] [SLUG ...]
+    python benchmarks/speed_stability.py [--runs 10] [--load busy|quiet|both] [--json FILE] [SLUG ...]
+
+``--json FILE`` also saves every run's ratio and verdict (``bench.py`` puts them in the benchmark report).
 """
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -100,23 +103,45 @@ def summarise(results, label: str) -> list[str]:
     return lines
 
 
+def run_study(katas, runs: int, loads: list[bool], log=print) -> dict:
+    """The study as a JSON-ready record: every run's ratio and verdict per (kata, submission, load), and the
+    number of verdicts different from the expected one (reference: passed; known-slow: failed)."""
+    record = {"runs": runs, "rows": [], "flips": 0, "started": time.strftime("%Y-%m-%d %H:%M")}
+    t0 = time.perf_counter()
+    for busy in loads:
+        label = "other core busy" if busy else "quiet"
+        results = study(katas, runs, busy)
+        log("\n".join(summarise(results, label)) + "\n")
+        for (slug, variant), checks in sorted(results.items()):
+            want = "passed" if variant == "reference" else "failed"
+            flips = sum(c["status"] != want for c in checks)
+            record["flips"] += flips
+            record["rows"].append({
+                "kata": slug, "submission": variant, "load": label, "expected": want, "flips": flips,
+                "target": checks[0].get("target"),
+                "ratios": [c.get("ratio") for c in checks],
+                "statuses": [c["status"] for c in checks],
+                "lower_bound": any(c.get("details", {}).get("lower_bound") for c in checks),
+                "baseline_ms": [c.get("details", {}).get("baseline_ms") for c in checks],
+            })
+    record["seconds"] = time.perf_counter() - t0
+    return record
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("katas", nargs="*")
     p.add_argument("--runs", type=int, default=10)
     p.add_argument("--load", choices=("busy", "quiet", "both"), default="both")
+    p.add_argument("--json", type=Path, metavar="FILE", help="also write every run's ratio and verdict as JSON")
     args = p.parse_args(argv)
     katas = registry.select(args.katas)
     loads = {"busy": [True], "quiet": [False], "both": [False, True]}[args.load]
-    flips = 0
-    for busy in loads:
-        results = study(katas, args.runs, busy)
-        print("\n".join(summarise(results, "other core busy" if busy else "quiet")) + "\n")
-        for (slug, variant), checks in results.items():
-            want = "passed" if variant == "reference" else "failed"
-            flips += sum(c["status"] != want for c in checks)
-    print(f"verdicts different from the expected one: {flips}")
-    return 1 if flips else 0
+    record = run_study(katas, args.runs, loads)
+    if args.json:
+        args.json.write_text(json.dumps(record, indent=1) + "\n")
+    print(f"verdicts different from the expected one: {record['flips']}")
+    return 1 if record["flips"] else 0
 
 
 if __name__ == "__main__":
