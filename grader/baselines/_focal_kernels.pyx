@@ -8,28 +8,12 @@ in L1, and sums each block's losses in float64 right after computing them (eight
 a single running sum would serialise the loop).
 """
 from cython cimport floating
-from libc.math cimport exp, log1p, pow, powf
+from libc.math cimport pow, powf
 
-cdef extern from "_vecmath.h" nogil:
-    float vm_expf(float x)
-    float vm_log1pf_nonneg(float x)
+from grader.baselines._vecmath cimport fexp, flog1p_nonneg
 
 cdef enum:
     BLOCK = 512
-
-
-cdef inline floating _exp(floating x) noexcept nogil:
-    if floating is float:
-        return vm_expf(x)
-    else:
-        return exp(x)
-
-
-cdef inline floating _log1p(floating x) noexcept nogil:
-    if floating is float:
-        return vm_log1pf_nonneg(x)
-    else:
-        return log1p(x)
 
 
 cdef inline floating _pow(floating x, floating y) noexcept nogil:
@@ -49,13 +33,13 @@ cdef inline void _block(const floating *x, const floating *t, Py_ssize_t n, floa
     for i in range(n):
         xi = x[i]
         ti = t[i]
-        e = _exp(-xi if xi >= zero else xi)  # exp(-|x|), in (0, 1]: never overflows
+        e = fexp(-xi if xi >= zero else xi)  # exp(-|x|), in (0, 1]: never overflows
         big = one / (one + e)                 # sigmoid(|x|)
         small = e * big                       # sigmoid(-|x|), without cancellation
         s = small if xi < zero else big       # p = sigmoid(x)
         q = big if xi < zero else small       # 1 - p
         # BCE with logits, softplus(x) - t x, without cancellation: x (1 - t) or -x t, plus log1p(e)
-        ce = (xi * (one - ti) if xi >= zero else -xi * ti) + _log1p(e)
+        ce = (xi * (one - ti) if xi >= zero else -xi * ti) + flog1p_nonneg(e)
         m = s * (one - ti) + q * ti           # 1 - p_t
         w = c1 * ti + c0 * (one - ti) if weighted else one
         if square:
