@@ -180,6 +180,28 @@ def _roi_align_kernel(pixels, rois, spatial_scale, pooled_height, pooled_width, 
                     out_flat[o + c * plane] = acc[c] / count
 
 
+@njit(cache=True, nogil=True)
+def _channels_last(features, out):
+    """Copy ``features`` (N, C, H, W) into ``out`` (N, H, W, C) in tiles of 64 pixels x 16 channels.
+
+    NumPy's strided copy reads one float per channel plane (a 16 KiB stride on a 64x64 map), and what that
+    costs depends on where the planes fall in the caches: 3 to 30 ms for a (2, 256, 64, 64) map from one
+    process to the next. A tile fits in L1, so this copy takes ~3 ms wherever the map lies.
+    """
+    n, c, h, w = features.shape
+    hw = h * w
+    src = features.reshape(n, c, hw)
+    dst = out.reshape(n, hw, c)
+    for b in range(n):
+        for p0 in range(0, hw, 64):
+            p1 = min(p0 + 64, hw)
+            for c0 in range(0, c, 16):
+                c1 = min(c0 + 16, c)
+                for p in range(p0, p1):
+                    for k in range(c0, c1):
+                        dst[b, p, k] = src[b, k, p]
+
+
 def _dtype(*arrays):
     return np.result_type(*(np.asarray(a) for a in arrays), np.float32)
 
@@ -202,7 +224,9 @@ def roi_align(features, rois, output_size, spatial_scale=1.0, sampling_ratio=-1,
     ph, pw = int(ph), int(pw)
     # one channels-last copy of the map (a few ms even for an FPN level), so that the kernel's innermost
     # loop reads contiguous channels
-    pixels = np.ascontiguousarray(features.transpose(0, 2, 3, 1))
+    n, c, h, w = features.shape
+    pixels = np.empty((n, h, w, c), dtype=dtype)
+    _channels_last(features, pixels)
     out = np.empty((rois.shape[0], features.shape[1], ph, pw), dtype=dtype)
     _roi_align_kernel(pixels, rois, float(spatial_scale), ph, pw, int(sampling_ratio), bool(aligned), dtype.type, out)
     return out
