@@ -185,8 +185,9 @@ def _channels_last(features, out):
     """Copy ``features`` (N, C, H, W) into ``out`` (N, H, W, C) in tiles of 64 pixels x 16 channels.
 
     NumPy's strided copy reads one float per channel plane (a 16 KiB stride on a 64x64 map), and what that
-    costs depends on where the planes fall in the caches: 3 to 30 ms for a (2, 256, 64, 64) map from one
-    process to the next. A tile fits in L1, so this copy takes ~3 ms wherever the map lies.
+    costs depends on where the planes fall in the caches: from 2 to 15 ms for a (2, 256, 64, 64) float32 map,
+    from one process to the next. A tile's 16 rows of 256 bytes stay in L1, and this copy takes 1.6 to 4 ms
+    in the same processes.
     """
     n, c, h, w = features.shape
     hw = h * w
