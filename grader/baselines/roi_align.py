@@ -228,7 +228,7 @@ def roi_align(features, rois, output_size, spatial_scale=1.0, sampling_ratio=-1,
     n, c, h, w = features.shape
     pixels = np.empty((n, h, w, c), dtype=dtype)
     _channels_last(features, pixels)
-    out = np.empty((rois.shape[0], features.shape[1], ph, pw), dtype=dtype)
+    out = np.empty((rois.shape[0], c, ph, pw), dtype=dtype)
     _roi_align_kernel(pixels, rois, float(spatial_scale), ph, pw, int(sampling_ratio), bool(aligned), dtype.type, out)
     return out
 
