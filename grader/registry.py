@@ -127,7 +127,7 @@ _ENTRIES = (
         title="Conv2d forward and backward: stride, padding, dilation, groups",
         functions=("conv2d_forward", "conv2d_backward"),
         points=Points(visible=3, hidden=5, speed=2),
-        speed_target=15.0,
+        speed_target=25.0,
         baseline_kind="cython",
         shortcuts=("scipy.signal", "scipy.ndimage"),
     ),
