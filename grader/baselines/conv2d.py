@@ -30,8 +30,10 @@ _BAND_BYTES = 1 << 20
 # Bytes of one band's transformed input in the Winograd path; its products take as much again.
 _WINOGRAD_BAND_BYTES = 1 << 20
 
-# Winograd F(2x2, 3x3)'s kernel transform: u = G g G^T for each 3x3 kernel g.
+# Winograd F(2x2, 3x3)'s kernel transform u = G g G^T of each 3x3 kernel g, as one (16, 9) matrix acting on
+# g flattened: kron(G, G)[4*r + s, 3*i + j] = G[r, i] G[s, j].
 _G = np.array([[1.0, 0.0, 0.0], [0.5, 0.5, 0.5], [0.5, -0.5, 0.5], [0.0, 0.0, 1.0]])
+_GG = np.kron(_G, _G)
 
 
 def _pair(value) -> tuple[int, int]:
@@ -63,20 +65,18 @@ def _winograd_fits(w_shape, geo, groups) -> bool:
     return groups == 1 and tuple(w_shape[2:]) == (3, 3) and (sh, sw, dh, dw) == (1, 1, 1, 1) and max(ph, pw) <= 2
 
 
-def _sandwich(x: np.ndarray, p: np.ndarray, q: np.ndarray) -> np.ndarray:
-    """``p @ x[i] @ q.T`` for every matrix of ``x`` (n, a, b): (n, p rows, q rows), by two 2-D products (a
-    stack of n tiny products costs 10x more)."""
-    n, a, b = x.shape
-    xq = (x.reshape(n * a, b) @ q.T).reshape(n, a, len(q))
-    return (xq.transpose(0, 2, 1).reshape(n * len(q), a) @ p.T).reshape(n, len(q), len(p)).transpose(0, 2, 1)
-
-
 def _winograd_kernels(w: np.ndarray) -> np.ndarray:
-    """(16, F, C) transformed kernels of ``w`` (F, C, 3, 3): entry ``4*r + s`` is ``(G w[f, c] G^T)[r, s]``."""
+    """(16, F, C) transformed kernels of ``w`` (F, C, 3, 3): entry ``4*r + s`` is ``(G w[f, c] G^T)[r, s]``,
+    one product with ``kron(G, G)`` (16, 9)."""
     F, C = w.shape[:2]
-    g = _G.astype(w.dtype)
-    u = _sandwich(w.reshape(F * C, 3, 3), g, g)
-    return np.ascontiguousarray(u.reshape(F, C, 16).transpose(2, 0, 1))
+    return np.matmul(_GG.astype(w.dtype), w.reshape(F * C, 9).T).reshape(16, F, C)
+
+
+def _winograd_kernel_grad_from(du: np.ndarray) -> np.ndarray:
+    """(F, C, 3, 3) kernel gradient ``G^T dU[f, c] G`` from ``du`` (16, F, C), the adjoint of
+    :func:`_winograd_kernels`."""
+    F, C = du.shape[1:]
+    return np.matmul(du.reshape(16, F * C).T, _GG.astype(du.dtype)).reshape(F, C, 3, 3)
 
 
 def _tile_bands(TH: int, channels: int, TW: int, itemsize: int) -> list[tuple[int, int]]:
@@ -132,8 +132,7 @@ def _winograd_kernel_grad(x: np.ndarray, dout: np.ndarray, ph: int, pw: int) -> 
             winograd_grad(dout[n], z_band, ty0, ty1, TW)
             np.matmul(z_band, v_band.transpose(0, 2, 1), out=du_band)
             du += du_band
-    gt = _G.T.astype(x.dtype)
-    return np.ascontiguousarray(_sandwich(du.transpose(1, 2, 0).reshape(F * C, 4, 4), gt, gt)).reshape(F, C, 3, 3)
+    return _winograd_kernel_grad_from(du)
 
 
 # --- im2col + GEMM --------------------------------------------------------------------------------------
