@@ -3,7 +3,7 @@
 Lessons from timing on a small shared machine (kept here because each one moved results by 2x or more):
 
 - Allocation can dominate: a fresh process returns large freed blocks to the kernel and pays page faults
-  to get them back on the next call. :func:`grader.timing.warm_malloc` keeps freed memory in the heap (as the grader's
+  to get them back on the next call. :func:`grader.grading.timing.warm_malloc` keeps freed memory in the heap (as the grader's
   harness does), so a call measures its code, not the kernel's page zeroing; the page faults each call still
   takes are recorded and shown.
 - Interleave: round ``r`` runs every implementation, in an order that rotates and reverses from round to

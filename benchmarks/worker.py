@@ -16,7 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchmarks import timer  # noqa: E402
 from benchmarks.cases import all_cases, kata_notes  # noqa: E402
 from benchmarks.machine import OtherLoad  # noqa: E402
-from grader.timing import warm_malloc  # noqa: E402
+from grader.grading.timing import warm_malloc  # noqa: E402
 
 
 def main(argv=None) -> int:

@@ -37,8 +37,9 @@ def _numba_cache_cold(kata: registry.Kata) -> bool:
 
 
 def grade(argv: list[str]) -> int:
-    from grader import report
-    from grader.runner import grade_kata
+    from grader.reports import console as report
+    from grader.reports import files
+    from grader.grading.runner import grade_kata
 
     args = _grade_parser().parse_args(argv)
     root = repo_root()
@@ -75,11 +76,11 @@ def grade(argv: list[str]) -> int:
     if steps:
         print("\n" + steps)
     if args.json:
-        report.write_json(results, args.json)
+        files.write_json(results, args.json)
     if args.junit:
-        report.write_junit(results, args.junit)
+        files.write_junit(results, args.junit)
     if impl_root.resolve() == (root / "exercises").resolve():
-        from grader import state  # the learner's own work: remembered for `python -m grader list`
+        from grader.learner import state  # the learner's own work: remembered for `python -m grader list`
 
         try:
             state.save(results, root)
@@ -93,7 +94,7 @@ def grade(argv: list[str]) -> int:
 
 
 def stubs(argv: list[str]) -> int:
-    from grader.stubs import StubError, sync
+    from grader.dev.stubs import StubError, sync
 
     p = argparse.ArgumentParser(prog="python -m grader stubs", description="Generate exercises/*/ stubs from solutions/.")
     p.add_argument("katas", nargs="*", metavar="SLUG")
@@ -125,13 +126,14 @@ def _delegate(module: str):
 
 COMMANDS = {
     "stubs": stubs,
-    "list": _delegate("progress"),
-    "hint": _delegate("hints"),
-    "watch": _delegate("watch"),
-    "export": _delegate("export"),
-    "regrade": _delegate("regrade"),
-    "notebooks": _delegate("notebooks"),
-    "summary": _delegate("summary"),
+    "list": _delegate("learner.progress"),
+    "hint": _delegate("learner.hints"),
+    "watch": _delegate("learner.watch"),
+    "export": _delegate("teacher.export"),
+    "regrade": _delegate("teacher.regrade"),
+    "notebooks": _delegate("teacher.notebooks"),
+    "summary": _delegate("reports.summary"),
+    "dev": _delegate("dev.commands"),
 }
 
 

@@ -6,6 +6,7 @@ Adding a kata means a folder ``solutions/NN_slug/`` (plus its exercise and hidde
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,37 @@ class Kata:
     @property
     def visible_test_file(self) -> str:
         return f"test_{self.slug}.py"
+
+    @property
+    def hidden_test_file(self) -> str:
+        return f"test_{self.slug}_hidden.py"
+
+    # Paths, built here only: ``root`` is a checkout (or a folder laid out like ``exercises/``).
+    def impl_path(self, impl_root: Path) -> Path:
+        """The learner's file in a folder laid out like ``exercises/``."""
+        return impl_root / self.folder / self.filename
+
+    def exercise_dir(self, root: Path) -> Path:
+        return root / "exercises" / self.folder
+
+    def stub_path(self, root: Path) -> Path:
+        return self.impl_path(root / "exercises")
+
+    def visible_tests_path(self, root: Path) -> Path:
+        return self.exercise_dir(root) / self.visible_test_file
+
+    def readme_path(self, root: Path) -> Path:
+        return self.exercise_dir(root) / "README.md"
+
+    def solution_path(self, root: Path) -> Path:
+        return self.impl_path(root / "solutions")
+
+    def hidden_dir(self, hidden_root: Path) -> Path:
+        """The kata's folder in a hidden-tests tree (``hidden_tests/`` or the teacher's private copy)."""
+        return hidden_root / self.folder
+
+    def hidden_tests_path(self, hidden_root: Path) -> Path:
+        return self.hidden_dir(hidden_root) / self.hidden_test_file
 
     @property
     def baseline_module(self) -> str:

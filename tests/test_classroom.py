@@ -26,7 +26,7 @@ import yaml
 from conftest import REPO
 from grader import registry
 from grader.registry import GROUPS
-from grader.stubs import BEGIN, END
+from grader.dev.stubs import BEGIN, END
 
 # Inputs each action documents in its action.yml at the version the workflow uses (read in the actions'
 # repositories): name -> (all inputs, required inputs).

@@ -2,7 +2,7 @@
 import pytest
 
 from conftest import REPO, SUBMISSIONS
-from grader.guard import ImportGuard, forbidden_reason, scan_source
+from grader.grading.guard import ImportGuard, forbidden_reason, scan_source
 from grader.registry import KATAS, find
 
 FORBIDDEN = find("coco_map").forbidden_imports
@@ -18,7 +18,7 @@ FORBIDDEN = find("coco_map").forbidden_imports
         ("__import__('cv2')", "imports cv2"),
         ("import importlib\nimportlib.import_module('faster_coco_eval')", "imports importlib"),
         ("m = __import__(name)", "calls __import__ with a computed name"),
-        ("import sys as s\ns.modules['grader.harness']", "uses sys.modules"),
+        ("import sys as s\ns.modules['grader.grading.harness']", "uses sys.modules"),
         ("from sys import _getframe", "uses sys._getframe"),
         ("import os\nos.write(3, b'x')", "uses os.write"),
         ("import os\nos.execv('/bin/sh', [])", "uses os.execv"),

@@ -69,7 +69,7 @@ def sha(path: Path) -> str:
 
 
 def readme_hints(slug: str) -> list[str]:
-    """The three hint texts, cut out of the README by plain string splitting (independently of grader.hints)."""
+    """The three hint texts, cut out of the README by plain string splitting (independently of grader.learner.hints)."""
     k = KATAS[slug]
     text = (REPO / "exercises" / k.folder / "README.md").read_text().split("## Hints", 1)[1]
     parts = re.split(r"^### Hint \d+\s*$", text, flags=re.MULTILINE)[1:]
@@ -139,7 +139,7 @@ def test_readme_without_hints_is_a_clear_error(repo):
 
 
 def test_hint_parser_ignores_headings_in_code_and_stops_at_the_next_section():
-    from grader.hints import HintsError, parse_hints
+    from grader.learner.hints import HintsError, parse_hints
 
     text = (
         "# 09 · X\n\n## Hints\n\n### Hint 1\n\nfirst\n\n```python\n## not a heading\n### Hint 7\n```\n\n"
@@ -273,7 +273,7 @@ def _result(slug: str, path: Path, **statuses) -> KataResult:
 
 
 def test_state_merges_groups_of_an_unchanged_file_and_replaces_an_edited_one(repo):
-    from grader import state
+    from grader.learner import state
 
     target = solve(repo, "iou")
     state.save([_result("iou", target, visible="passed", hidden="passed", speed="failed")], repo)

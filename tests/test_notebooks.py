@@ -19,8 +19,9 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, SUBMISSIONS
-from grader import notebooks, registry
-from grader.stubs import BEGIN, END, make_stub
+from grader import registry
+from grader.teacher import notebooks
+from grader.dev.stubs import BEGIN, END, make_stub
 
 KATAS = registry.KATAS
 PARTIAL = ("iou", "enclosing_not_clamped")  # make grade: visible 7/7, hidden fails

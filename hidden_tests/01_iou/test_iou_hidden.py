@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from grader.baselines import iou as baseline
-from grader.checks import check_array
+from grader.grading.checks import check_array
 from iou import box_area, box_iou, generalized_box_iou
 
 GOLDEN = np.load(Path(__file__).with_name("golden.npz"))

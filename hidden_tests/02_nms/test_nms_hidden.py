@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from grader.baselines import nms as baseline
-from grader.checks import check_array, check_indices
+from grader.grading.checks import check_array, check_indices
 from nms import batched_nms, nms
 
 GOLDEN = np.load(Path(__file__).with_name("golden.npz"))

@@ -8,7 +8,7 @@ import pytest
 
 from anchors import cell_anchors, decode_boxes, encode_boxes, grid_anchors
 from grader.baselines import anchors as baseline
-from grader.checks import check_array
+from grader.grading.checks import check_array
 
 GOLDEN = np.load(Path(__file__).with_name("golden.npz"))
 EPS32 = float(np.finfo(np.float32).eps)

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from grader.baselines import roi_align as baseline
-from grader.checks import check_array
+from grader.grading.checks import check_array
 from roi_align import bilinear_interpolate, roi_align
 
 GOLDEN = np.load(Path(__file__).with_name("golden.npz"))

@@ -17,7 +17,7 @@ import torch
 
 from conv2d import conv2d_backward, conv2d_forward
 from grader.baselines import conv2d as baseline
-from grader.checks import check_array
+from grader.grading.checks import check_array
 
 F32_FACTOR = 8.0
 F32_FLOOR = 4.0  # float32 ulps of an entry's magnitude: any order of a sum of up to 8 terms rounds within it

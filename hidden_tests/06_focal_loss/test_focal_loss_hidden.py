@@ -14,7 +14,7 @@ import torch.nn.functional as F
 
 from focal_loss import sigmoid_focal_loss, sigmoid_focal_loss_grad
 from grader.baselines import focal_loss as baseline
-from grader.checks import check_array
+from grader.grading.checks import check_array
 
 GOLDEN = np.load(Path(__file__).with_name("golden.npz"))
 CASES = [str(c) for c in GOLDEN["cases"]]

@@ -14,8 +14,10 @@ import json
 import sys
 from pathlib import Path
 
-from grader import registry, report
-from grader.classroom import UNAVAILABLE
+from grader import registry
+from grader.reports import console
+from grader.reports.files import write_json
+from grader.teacher.classroom import UNAVAILABLE
 from grader.registry import GROUPS
 from grader.results import CheckResult, KataResult
 
@@ -78,7 +80,7 @@ def results(checks: dict[str, dict[str, dict]], graded: dict[str, str]) -> list[
 def _cell(check: CheckResult, kind: str) -> str:
     if check.status == "not_run":
         return "not run"
-    detail = report._speed_cell(check, kind) if check.group == "speed" else report._tests_cell(check)
+    detail = console.speed_cell(check, kind) if check.group == "speed" else console.tests_cell(check)
     if check.status == "unavailable":
         detail = "unavailable"
     icon = _ICONS.get(check.status, "")
@@ -140,7 +142,7 @@ def main(argv: list[str]) -> int:
     print(markdown(kata_results, notes + more), end="")
     if args.json:
         try:
-            report.write_json(kata_results, args.json)
+            write_json(kata_results, args.json)
         except OSError as exc:
             print(f"error: cannot write {args.json}: {exc}", file=sys.stderr)
             return USAGE_ERROR

@@ -6,7 +6,7 @@ student version in ``release/``. Everything in a notebook comes from the reposit
 
 - the kata's README, one markdown cell per ``##`` section, the hints folded away one by one;
 - the answer cell: the reference solution file with its solution blocks (nbgrader's own markers), which
-  ``generate_assignment`` turns into exactly the stub of ``exercises/`` (``grader.stubs`` uses the same
+  ``generate_assignment`` turns into exactly the stub of ``exercises/`` (``grader.dev.stubs`` uses the same
   replacement);
 - a read-only test-runner cell: it registers the answer cell's definitions as the module ``slug`` (so the
   tests' ``from slug import ...`` works unchanged), writes a test file to a fresh temporary folder and runs
@@ -37,7 +37,7 @@ from pathlib import Path
 from grader import registry
 from grader.paths import repo_root
 from grader.registry import Kata
-from grader.stubs import BEGIN, END, make_stub
+from grader.dev.stubs import BEGIN, END, make_stub
 
 USAGE_ERROR = 2
 CONFIG = "nbgrader_config.py"
@@ -445,11 +445,11 @@ def _tail(text: str, n: int = 15) -> str:
 def generate(course: Path, katas: list[Kata], log) -> None:
     """``nbgrader generate_assignment`` for each kata, in one nbgrader process (starting one costs seconds)."""
     env = nbgrader_env()
-    package_parent = str(Path(__file__).resolve().parents[1])  # this grader, even when it is not installed
+    package_parent = str(Path(__file__).resolve().parents[2])  # this grader, even when it is not installed
     env["PYTHONPATH"] = os.pathsep.join(p for p in (package_parent, env.get("PYTHONPATH", "")) if p)
     log(f"nbgrader generate_assignment for {len(katas)} kata(s) ...")
     proc = subprocess.run(
-        [sys.executable, "-m", "grader.notebooks", *(k.folder for k in katas)],
+        [sys.executable, "-m", "grader.teacher.notebooks", *(k.folder for k in katas)],
         cwd=course, env=env, stdout=subprocess.PIPE, text=True, timeout=1800,
     )  # the child's progress lines go straight to our stderr; its stdout carries the error, if any
     missing = [k.folder for k in katas if not notebook_path(course, k, "release").is_file()]

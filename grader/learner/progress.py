@@ -18,10 +18,11 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from grader import registry, state
+from grader import registry
+from grader.learner import state
 from grader.paths import repo_root
 from grader.registry import Kata
-from grader.stubs import StubError, make_stub, stub_paths
+from grader.dev.stubs import StubError, make_stub, stub_paths
 
 USAGE_ERROR = 2
 

@@ -1,9 +1,5 @@
-"""Presents grading results: the terminal table with next steps, JSON, and JUnit XML."""
+"""The terminal report: the table of katas and checks, and what to do next for each kata not fully passing."""
 from __future__ import annotations
-
-import json
-import xml.etree.ElementTree as ET
-from pathlib import Path
 
 from grader.results import KataResult
 
@@ -14,7 +10,7 @@ def _refused(check) -> str | None:
     return word if check.status == "failed" and word in ("forbidden", "tampering") else None
 
 
-def _tests_cell(check) -> str:
+def tests_cell(check) -> str:
     if check is None:
         return ""
     if _refused(check):
@@ -28,7 +24,7 @@ def _tests_cell(check) -> str:
     return f"{check.passed_tests}/{check.total_tests}"
 
 
-def _speed_cell(check, kind: str) -> str:
+def speed_cell(check, kind: str) -> str:
     if check is None:
         return ""
     if _refused(check):
@@ -49,9 +45,9 @@ def table(results: list[KataResult]) -> str:
         rows.append(
             (
                 r.kata.label,
-                _tests_cell(c.get("visible")),
-                _tests_cell(c.get("hidden")),
-                _speed_cell(c.get("speed"), r.kata.baseline_kind),
+                tests_cell(c.get("visible")),
+                tests_cell(c.get("hidden")),
+                speed_cell(c.get("speed"), r.kata.baseline_kind),
                 f"{r.points}/{r.max_points}",
             )
         )
@@ -92,36 +88,3 @@ def next_steps(results: list[KataResult], exercises_dir: str = "exercises") -> s
             lines.append("    last output: " + " | ".join(t[:120] for t in tail))
         notes.append("\n".join(lines))
     return "\n\n".join(notes)
-
-
-def write_json(results: list[KataResult], path: Path) -> None:
-    data = {
-        "points": sum(r.points for r in results),
-        "max_points": sum(r.max_points for r in results),
-        "katas": [r.to_json() for r in results],
-    }
-    path.write_text(json.dumps(data, indent=2) + "\n")
-
-
-def write_junit(results: list[KataResult], path: Path) -> None:
-    suites = ET.Element("testsuites", name="cv-katas")
-    for r in results:
-        failures = sum(1 for c in r.checks.values() if c.status in ("failed", "not_started"))
-        errors = sum(1 for c in r.checks.values() if c.status in ("error", "unavailable"))
-        skipped = sum(1 for c in r.checks.values() if c.status == "skipped")
-        suite = ET.SubElement(
-            suites, "testsuite", name=r.kata.folder, tests=str(len(r.checks)),
-            failures=str(failures), errors=str(errors), skipped=str(skipped), time=f"{r.seconds:.3f}",
-        )
-        for c in r.checks.values():
-            case = ET.SubElement(suite, "testcase", classname=r.kata.folder, name=c.group)
-            ET.SubElement(case, "properties")
-            if c.status in ("failed", "not_started"):
-                ET.SubElement(case, "failure", message=c.message, type=c.status)
-            elif c.status in ("error", "unavailable"):
-                ET.SubElement(case, "error", message=c.message, type=c.status)
-            elif c.status == "skipped":
-                ET.SubElement(case, "skipped", message=c.message)
-            ET.SubElement(case, "system-out").text = f"points {c.points}/{c.max_points}"
-    ET.indent(suites)
-    ET.ElementTree(suites).write(path, encoding="utf-8", xml_declaration=True)

@@ -13,10 +13,11 @@ import shutil
 import sys
 from pathlib import Path
 
-from grader import classroom, registry
+from grader import registry
+from grader.teacher import classroom
 from grader.paths import repo_root
 from grader.registry import Kata
-from grader.stubs import StubError, make_stub
+from grader.dev.stubs import StubError, make_stub
 
 USAGE_ERROR = 2
 # Build products and local state: never part of a repository (the workflow builds the baselines itself).
@@ -173,7 +174,7 @@ def export_hidden(root: Path, target: Path, katas: list[Kata], notes: list[str])
 
 
 def _command_exists(target: Path, module: str) -> bool:
-    return (target / "grader" / f"{module}.py").is_file()
+    return (target / "grader" / "learner" / f"{module}.py").is_file()
 
 
 def student_readme(katas: list[Kata], target: Path, editors: list[str]) -> str:

@@ -1,10 +1,10 @@
 """Grades one kata inside its own subprocess: imports the submission, runs its check groups, times it.
 
-Started by :mod:`grader.runner` as ``python -m grader.harness SPEC_JSON``, with a one-time token on stdin.
+Started by :mod:`grader.grading.runner` as ``python -m grader.grading.harness SPEC_JSON``, with a one-time token on stdin.
 The submission's process is untrusted, so everything the harness relies on (the result channel, the timer,
 the baseline, the comparison helpers, pytest) is bound before the submission is imported; an import guard
 refuses forbidden modules while it runs; and after the import and after every check group the harness
-verifies that nothing it relies on was replaced (``grader.guard``). Results go to a dedicated pipe as JSON
+verifies that nothing it relies on was replaced (``grader.grading.guard``). Results go to a dedicated pipe as JSON
 lines carrying the token, never to stdout, so nothing a submission prints or writes can pass for a result.
 Each group is announced when it starts, so the parent can tell which check a crash or a hang interrupted.
 """
@@ -24,8 +24,8 @@ import pytest
 from _pytest import reports as _pytest_reports
 from _pytest import runner as _pytest_runner
 
-from grader import checks, timing
-from grader.guard import ImportGuard, Snapshot
+from grader.grading import checks, timing
+from grader.grading.guard import ImportGuard, Snapshot
 from grader.registry import find
 
 _write, _dumps, _enumerate_threads, _waitpid = os.write, json.dumps, threading.enumerate, os.waitpid

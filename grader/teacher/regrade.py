@@ -53,7 +53,7 @@ def zero_row(name: str, katas: list[Kata], note: str) -> dict:
 
 def grade_student(repo: Path, root: Path, hidden: Path, katas: list[Kata], time_limit: float | None,
                   progress) -> dict:
-    from grader.runner import grade_kata
+    from grader.grading.runner import grade_kata
 
     row = zero_row(repo.name, katas, "")
     notes = []

@@ -1,4 +1,4 @@
-"""Grades each kata in a subprocess of its own (``grader.harness``), under a time limit and an output cap.
+"""Grades each kata in a subprocess of its own (``grader.grading.harness``), under a time limit and an output cap.
 
 A kata whose submission hangs, crashes the interpreter, exits, or floods its output loses the checks it
 had not finished, with a one-line reason; the other katas are graded all the same. A submission whose source
@@ -17,7 +17,7 @@ import threading
 import time
 from pathlib import Path
 
-from grader.guard import scan_source
+from grader.grading.guard import scan_source
 from grader.registry import GROUPS, Kata
 from grader.results import CheckResult, KataResult
 
@@ -133,7 +133,7 @@ def _run_harness(kata, impl_file, visible_tests, hidden_tests, groups, time_limi
     env = {**os.environ, **SINGLE_THREAD_ENV, "PYTHONUNBUFFERED": "1"}
     env.pop("PYTEST_ADDOPTS", None)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "grader.harness", json.dumps(spec)],
+        [sys.executable, "-m", "grader.grading.harness", json.dumps(spec)],
         stdin=subprocess.PIPE,  # carries the token, read (and stdin closed) before the submission is imported
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

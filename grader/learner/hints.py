@@ -11,7 +11,8 @@ import re
 import sys
 from pathlib import Path
 
-from grader import registry, state
+from grader import registry
+from grader.learner import state
 from grader.paths import repo_root
 from grader.registry import Kata
 

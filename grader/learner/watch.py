@@ -20,7 +20,8 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader import progress, registry, state
+from grader import registry
+from grader.learner import progress, state
 from grader.paths import repo_root
 from grader.registry import Kata
 

@@ -1,0 +1,1 @@
+"""The teacher's tools: exports for a classroom, its workflow, ``regrade`` and the nbgrader course."""
