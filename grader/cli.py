@@ -24,6 +24,8 @@ def _grade_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", type=Path, metavar="FILE", help="write the results as JSON")
     p.add_argument("--junit", type=Path, metavar="FILE", help="write the results as JUnit XML")
     p.add_argument("--time-limit", type=float, metavar="SECONDS", help="limit on each kata's grading (default: per kata, from the registry)")
+    p.add_argument("--exitfirst", action="store_true",
+                   help="stop each group of tests at its first failure (faster; counts only the tests run)")
     p.add_argument("--quiet", action="store_true", help="no progress lines")
     return p
 
@@ -67,6 +69,7 @@ def grade(argv: list[str]) -> int:
             hidden_tests=hidden.resolve(),
             groups=groups,
             time_limit=args.time_limit,
+            exitfirst=args.exitfirst,
         )
         results.append(result)
         if not args.quiet:

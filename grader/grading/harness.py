@@ -128,7 +128,7 @@ def _short_message(report) -> str:
     return first if len(first) <= 300 else first[:297] + "..."
 
 
-def run_tests(paths: list[str], *, hidden: bool, timeout: float) -> dict:
+def run_tests(paths: list[str], *, hidden: bool, timeout: float, exitfirst: bool = False) -> dict:
     """Run pytest in this process on ``paths`` and summarise the outcome as a group record."""
     collector = _Collector()
     args = [
@@ -147,6 +147,8 @@ def run_tests(paths: list[str], *, hidden: bool, timeout: float) -> dict:
     ]
     if hidden:
         args.append("--assert=plain")
+    if exitfirst:
+        args.append("--exitfirst")
     exit_code = _pytest_main(args, plugins=[collector])
 
     outcomes = collector.outcomes
@@ -237,12 +239,14 @@ def main(spec: dict) -> None:
             break
         channel.send(started=group)
         if group == "visible":
-            results[group] = run_tests([spec["visible_tests"]], hidden=False, timeout=kata.test_timeout)
+            results[group] = run_tests([spec["visible_tests"]], hidden=False, timeout=kata.test_timeout,
+                                       exitfirst=spec.get("exitfirst", False))
         elif group == "hidden":
             if results.get("visible", {}).get("status") == "not_started":
                 results[group] = {"status": "not_started", "message": "not started"}
             else:
-                results[group] = run_tests([spec["hidden_tests"]], hidden=True, timeout=kata.test_timeout)
+                results[group] = run_tests([spec["hidden_tests"]], hidden=True, timeout=kata.test_timeout,
+                                           exitfirst=spec.get("exitfirst", False))
         elif group == "speed":
             gate = [g for g in ("visible", "hidden") if g in results]
             if not gate:  # graded alone: the visible tests still have to pass first

@@ -42,10 +42,12 @@ def grade_kata(
     hidden_tests: Path | None,
     groups: list[str],
     time_limit: float | None = None,
+    exitfirst: bool = False,
 ) -> KataResult:
     """Grade ``groups`` of one kata; never raises for anything the submission does.
 
-    ``time_limit`` (seconds) overrides the registry's limit for the kata's whole subprocess.
+    ``time_limit`` (seconds) overrides the registry's limit for the kata's whole subprocess. ``exitfirst``
+    stops each group of tests at its first failure: enough to know whether a submission is caught.
     """
     started = time.monotonic()
     checks: dict[str, CheckResult] = {}
@@ -75,7 +77,7 @@ def grade_kata(
         run_groups.remove("hidden")
     if run_groups:
         records, reason, tail, setup_error, void = _run_harness(
-            kata, impl_file, visible_tests, hidden_tests, run_groups, time_limit or kata.time_limit
+            kata, impl_file, visible_tests, hidden_tests, run_groups, time_limit or kata.time_limit, exitfirst
         )
         result.output_tail = tail
         result.setup_error = setup_error
@@ -114,7 +116,7 @@ def _static_violations(kata: Kata, impl_file: Path) -> str | None:
     return found[0].message(impl_file.name) + more
 
 
-def _run_harness(kata, impl_file, visible_tests, hidden_tests, groups, time_limit):
+def _run_harness(kata, impl_file, visible_tests, hidden_tests, groups, time_limit, exitfirst=False):
     """Run the harness; return (records by group, reason-for-missing-group, output tail, setup error, void).
 
     ``void`` is a reason to fail every group whatever the records say: tampering the harness detected, or a
@@ -128,6 +130,7 @@ def _run_harness(kata, impl_file, visible_tests, hidden_tests, groups, time_limi
         "visible_tests": str(visible_tests),
         "hidden_tests": str(hidden_tests / kata.folder) if hidden_tests else None,
         "groups": groups,
+        "exitfirst": exitfirst,
         "channel_fd": write_fd,
     }
     env = {**os.environ, **SINGLE_THREAD_ENV, "PYTHONUNBUFFERED": "1"}
