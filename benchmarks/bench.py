@@ -33,7 +33,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks import paths, report  # noqa: E402
+from benchmarks.cases import case_file, without_cases  # noqa: E402
 from benchmarks.machine import OtherLoad, machine, versions  # noqa: E402
+from grader import registry  # noqa: E402
 
 THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS",
                "VECLIB_MAXIMUM_THREADS")
@@ -86,7 +88,6 @@ def run_stability(args) -> dict:
     spec = importlib.util.spec_from_file_location("speed_stability", paths.BENCH / "speed_stability.py")
     stability = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(stability)
-    from grader import registry
 
     log(f"== speed-verdict stability, {args.stability_runs} runs quiet and {args.stability_runs} with the other core busy")
     load = OtherLoad().start()
@@ -127,6 +128,10 @@ def main(argv=None) -> int:
     p.add_argument("--max-seconds", type=float, default=15.0,
                    help="stop a case's rounds after this long, once 3 are done (default 15)")
     args = p.parse_args(argv)
+    try:
+        registry.select(args.katas or [])
+    except registry.UnknownKata as exc:
+        p.error(str(exc))
 
     t0 = time.perf_counter()
     parts = {"timings", "loop", "stability"} if args.only is None else {args.only}
@@ -138,6 +143,9 @@ def main(argv=None) -> int:
             log(f"warning: other processes keep {busy:.1f} cores busy: the figures will be inflated "
                 "(the report will say so); a quiet machine gives the figures worth committing")
     if "timings" in parts:
+        for kata in without_cases(args.katas):
+            log(f"warning: {kata.label} has no benchmark cases ({case_file(kata).relative_to(paths.REPO)}): "
+                "not timed (the report lists it)")
         _save(paths.TIMINGS_JSON, run_timings(args))
     if "loop" in parts and not (args.only is None and args.skip_loop):
         _save(paths.LOOP_JSON, run_loop(args))

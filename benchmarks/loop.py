@@ -6,7 +6,7 @@
   then ``make grade`` there (it creates the clone's ``.venv``, installs, builds the Cython baselines and grades
   the stubs). The clone is deleted afterwards.
 - A full grade of every kata, warm, in that clone with its own ``.venv`` (as a learner runs it): ``make grade``
-  (the stubs) and ``make grade ARGS="--impl solutions"`` (seven solved katas, speed checks included), each
+  (the stubs) and ``make grade ARGS="--impl solutions"`` (every kata solved, speed checks included), each
   after one untimed run (for the solutions, that run compiles the numba baselines into the clone's cache).
   Without the clone (``--skip-clone``): ``python -m grader`` in this tree with the bench's python.
 

@@ -8,12 +8,24 @@ from __future__ import annotations
 import statistics
 
 from benchmarks.cases import BASELINE, PRODUCTION, REFERENCE
+from grader import registry
 
 QUIET_LIMIT = 0.25  # cores used by other processes beyond which a run is flagged as not quiet
-KATA_TITLES = {
-    "iou": "01 iou", "nms": "02 nms", "anchors": "03 anchors", "roi_align": "04 roi_align",
-    "conv2d": "05 conv2d", "focal_loss": "06 focal_loss", "coco_map": "07 coco_map",
-}
+
+
+def kata_label(slug: str) -> str:
+    """``01 iou``; a kata the registry no longer has (in an older saved run) keeps its slug."""
+    try:
+        return registry.find(slug).label
+    except registry.UnknownKata:
+        return slug
+
+
+def _kata_order(slugs) -> list[str]:
+    """The slugs of a saved run in registry order, then any the registry no longer has."""
+    slugs = list(dict.fromkeys(slugs))
+    known = [k.slug for k in registry.KATAS if k.slug in slugs]
+    return known + [s for s in slugs if s not in known]
 
 
 def ms(x: float | None) -> str:
@@ -181,11 +193,9 @@ def _kata_table(cases: list[dict]) -> list[str]:
 def _kata_sections(timings: dict) -> list[str]:
     configs = timings["configs"]
     out = []
-    for slug, title in KATA_TITLES.items():
+    for slug in _kata_order(c["kata"] for cfg in configs.values() for c in cfg["cases"]):
         per = {k: [c for c in cfg["cases"] if c["kata"] == slug] for k, cfg in configs.items()}
-        if not any(per.values()):
-            continue
-        out += [f"### {title}", ""]
+        out += [f"### {kata_label(slug)}", ""]
         kata_note = next((cfg.get("kata_notes", {}).get(slug) for cfg in configs.values() if cfg.get("kata_notes")), "")
         out += [kata_note, ""] if kata_note else []
         notes = list(dict.fromkeys(f"{c['op']}: {c['note']}" for c in per.get("1") or per.get("default") if c["note"]))
@@ -197,6 +207,10 @@ def _kata_sections(timings: dict) -> list[str]:
         if skipped and configs.get("default"):
             out += ["Default threads: not rerun, as none of these implementations uses a thread pool "
                     "(the one-thread figures stand).", ""]
+    missing = _kata_order(s for cfg in configs.values() for s in cfg.get("no_cases", []))
+    if missing:
+        out += ["**Not measured**, for want of a case module `benchmarks/cases/<slug>.py`: "
+                + ", ".join(kata_label(s) for s in missing) + ".", ""]
     return out
 
 
@@ -361,7 +375,7 @@ def plot(timings: dict, path) -> None:
     handles = [Line2D([], [], marker="o", linestyle="", color="black", label="one thread"),
                Line2D([], [], marker="s", linestyle="", markerfacecolor="none", color="black", label="default threads"),
                Line2D([], [], color="red", linewidth=2, label="target (one thread)")]
-    handles += [Line2D([], [], marker="o", linestyle="", color=colours(i % 10), label=KATA_TITLES.get(k, k))
+    handles += [Line2D([], [], marker="o", linestyle="", color=colours(i % 10), label=kata_label(k))
                 for i, k in enumerate(katas)]
     ax.legend(handles=handles, fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
     ax.grid(axis="x", which="both", alpha=0.3)

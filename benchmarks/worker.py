@@ -14,7 +14,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks import timer  # noqa: E402
-from benchmarks.cases import all_cases, kata_notes  # noqa: E402
+from benchmarks.cases import all_cases, kata_notes, without_cases  # noqa: E402
 from benchmarks.machine import OtherLoad  # noqa: E402
 from grader.grading.timing import warm_malloc  # noqa: E402
 
@@ -62,6 +62,7 @@ def main(argv=None) -> int:
     out = {"threads": args.threads, "torch_threads": torch.get_num_threads(),
            "seconds": time.perf_counter() - started, "other_load": run_load.stop(), "cases": records,
            "kata_notes": kata_notes(args.katas),
+           "no_cases": [k.slug for k in without_cases(args.katas)],
            "not_rerun": skipped}
     args.out.write_text(json.dumps(out, indent=1))
     return 0

@@ -1,10 +1,15 @@
 """The kata registry: the one list of katas that every other part of the grader reads.
 
 Adding a kata means a folder ``solutions/NN_slug/`` (plus its exercise and hidden tests), a baseline module
-``grader/baselines/<slug>.py``, and one entry in :data:`KATAS`.
+``grader/baselines/<slug>.py``, a benchmark case module ``benchmarks/cases/<slug>.py``, and one entry in
+:data:`KATAS`; ``python -m grader dev tables`` then rewrites the README's lists of katas from it.
+
+A course's repository (``python -m grader export student DIR SLUG ...``) holds only some katas: a course file
+beside this module names them, and :data:`KATAS` is then that selection. Without the file, every kata is in.
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,6 +42,8 @@ class Kata:
     time_limit: float = 240.0  # seconds for the kata's whole grading subprocess
     test_timeout: float = 30.0  # seconds for any one test
     shortcuts: tuple[str, ...] = ()  # modules that would do this kata's work, beyond FORBIDDEN_EVERYWHERE
+    topic: str = ""  # a few words for lists of katas ("vectorised NMS"); the title when empty
+    graded_against: str = ""  # what the hidden tests compare with, besides the baseline ("torchvision golden data")
 
     @property
     def forbidden_imports(self) -> dict[str, str]:
@@ -101,6 +108,7 @@ class Kata:
 
 
 GROUPS = ("visible", "hidden", "speed")
+BASELINE_KINDS = {"cython": "Cython", "numba": "numba"}  # baseline_kind -> its name in prose
 
 _LIBRARY = "the katas are written in NumPy; calling a vision library skips the exercise"
 _PROJECT = "it holds the project's own answers"
@@ -124,6 +132,8 @@ _ENTRIES = (
         points=Points(visible=3, hidden=5, speed=2),
         speed_target=60.0,
         baseline_kind="cython",
+        topic="box IoU",
+        graded_against="torchvision golden data",
     ),
     Kata(
         number=2,
@@ -133,6 +143,8 @@ _ENTRIES = (
         points=Points(visible=3, hidden=5, speed=2),
         speed_target=15.0,
         baseline_kind="numba",
+        topic="vectorised NMS",
+        graded_against="torchvision golden data",
     ),
     Kata(
         number=3,
@@ -142,6 +154,8 @@ _ENTRIES = (
         points=Points(visible=3, hidden=5, speed=2),
         speed_target=30.0,
         baseline_kind="cython",
+        topic="anchor generation",
+        graded_against="detectron2 semantics",
     ),
     Kata(
         number=4,
@@ -152,6 +166,8 @@ _ENTRIES = (
         speed_target=80.0,
         baseline_kind="numba",
         shortcuts=("scipy.ndimage",),
+        topic="RoI Align",
+        graded_against="torchvision's C++ kernel (golden data)",
     ),
     Kata(
         number=5,
@@ -162,6 +178,8 @@ _ENTRIES = (
         speed_target=25.0,
         baseline_kind="cython",
         shortcuts=("scipy.signal", "scipy.ndimage"),
+        topic="conv2d forward/backward",
+        graded_against="torch live (forward and autograd)",
     ),
     Kata(
         number=6,
@@ -171,6 +189,8 @@ _ENTRIES = (
         points=Points(visible=3, hidden=5, speed=2),
         speed_target=50.0,
         baseline_kind="cython",
+        topic="focal loss",
+        graded_against="torchvision formula and torch autograd",
     ),
     Kata(
         number=7,
@@ -181,14 +201,40 @@ _ENTRIES = (
         speed_target=11.0,
         baseline_kind="numba",
         shortcuts=("pycocotools", "faster_coco_eval"),
+        topic="COCO mAP@0.5:0.95",
+        graded_against="pycocotools live",
     ),
 )
-
-KATAS: tuple[Kata, ...] = tuple(sorted(_ENTRIES, key=lambda k: k.number))
 
 
 class UnknownKata(LookupError):
     pass
+
+
+# Written by the student export, read here only: {"katas": [slug, ...]}. JSON, because Python 3.10 reads no TOML.
+COURSE_FILE = Path(__file__).with_name("course.json")
+
+
+def course_text(katas: list[Kata] | tuple[Kata, ...]) -> str:
+    """The course file that selects ``katas``."""
+    return json.dumps({"katas": [k.slug for k in katas]}, indent=1) + "\n"
+
+
+def _course(katas: tuple[Kata, ...], path: Path = COURSE_FILE) -> tuple[Kata, ...]:
+    """The katas the course file selects; all of them when there is no course file."""
+    if not path.is_file():
+        return katas
+    try:
+        chosen = json.loads(path.read_text())["katas"]
+    except (ValueError, KeyError, TypeError) as exc:
+        raise UnknownKata(f'{path}: not a course file ({{"katas": [slug, ...]}}): {exc}') from None
+    unknown = sorted(set(chosen) - {k.slug for k in katas})
+    if unknown:
+        raise UnknownKata(f"{path} names unknown katas {unknown}; valid katas: {', '.join(k.slug for k in katas)}")
+    return tuple(k for k in katas if k.slug in chosen)
+
+
+KATAS: tuple[Kata, ...] = _course(tuple(sorted(_ENTRIES, key=lambda k: k.number)))
 
 
 def find(name: str) -> Kata:

@@ -6,6 +6,9 @@ implementations: the reference solution (``solutions/NN_slug/slug.py``), the com
 (``grader.baselines.<slug>``) and the production library. Each implementation returns NumPy data, so that the
 results can be checked against each other before anything is timed.
 
+The katas are the registry's (``grader/registry.py``); the cases of a kata are the module
+``benchmarks/cases/<slug>.py``. A kata without one is not timed, and the report says so.
+
 The case modules use only the kata contract of the baselines (the public functions), not their speed
 workloads, so the benchmark measures whatever the baselines are when it runs.
 """
@@ -14,11 +17,12 @@ from __future__ import annotations
 import importlib
 import importlib.util
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Callable
 
-from benchmarks.paths import REPO
-
-KATA_MODULES = ("iou", "nms", "anchors", "roi_align", "conv2d", "focal_loss", "coco_map")
+from benchmarks.paths import BENCH, REPO
+from grader import registry
+from grader.registry import Kata
 
 # Roles, in the order the tables show them.
 REFERENCE, BASELINE, PRODUCTION = "reference", "baseline", "production"
@@ -63,10 +67,30 @@ class Case:
         return next(i for i in self.impls if i.role == PRODUCTION)
 
 
-def load_reference(folder: str, slug: str):
-    """The reference solution ``solutions/<folder>/<slug>.py``, imported under a private module name."""
-    path = REPO / "solutions" / folder / f"{slug}.py"
-    spec = importlib.util.spec_from_file_location(f"_bench_reference_{slug}", path)
+def case_kata(module_name: str) -> Kata:
+    """The kata a case module measures: the one whose slug names the module (``benchmarks.cases.<slug>``)."""
+    return registry.find(module_name.rsplit(".", 1)[-1])
+
+
+def case_file(kata: Kata) -> Path:
+    return BENCH / "cases" / f"{kata.slug}.py"
+
+
+def without_cases(katas: list[str] | None = None) -> list[Kata]:
+    """The named katas (all when None) that have no case module, so nothing of theirs is timed."""
+    return [k for k in registry.select(katas or []) if not case_file(k).is_file()]
+
+
+def _case_modules(katas: list[str] | None):
+    for kata in registry.select(katas or []):
+        if case_file(kata).is_file():
+            yield kata, importlib.import_module(f"benchmarks.cases.{kata.slug}")
+
+
+def load_reference(kata: Kata):
+    """The kata's reference solution, imported under a private module name."""
+    path = kata.solution_path(REPO)
+    spec = importlib.util.spec_from_file_location(f"_bench_reference_{kata.slug}", path)
     module = importlib.util.module_from_spec(spec)
     try:
         spec.loader.exec_module(module)
@@ -88,31 +112,21 @@ class _Unavailable:
         return unavailable
 
 
-def load_baseline(slug: str):
+def load_baseline(kata: Kata):
     try:
-        return importlib.import_module(f"grader.baselines.{slug}")
+        return importlib.import_module(kata.baseline_module)
     except Exception as exc:  # noqa: BLE001  (a baseline being rebuilt: report it, time the rest)
         return _Unavailable(exc)
 
 
 def all_cases(katas: list[str] | None = None, quick: bool = False) -> list[Case]:
     """Every case of the named katas (all when None). ``quick``: the smallest size of each op only."""
-    out: list[Case] = []
-    for slug in KATA_MODULES:
-        if katas and slug not in katas:
-            continue
-        module = importlib.import_module(f"benchmarks.cases.{slug}")
-        out.extend(module.cases(quick))
-    return out
+    return [case for _, module in _case_modules(katas) for case in module.cases(quick)]
 
 
 def kata_notes(katas: list[str] | None = None) -> dict[str, str]:
     """{slug: the case module's NOTE}: what is compared with what, shown at the top of the kata's section."""
-    out = {}
-    for slug in KATA_MODULES:
-        if not katas or slug in katas:
-            out[slug] = getattr(importlib.import_module(f"benchmarks.cases.{slug}"), "NOTE", "")
-    return out
+    return {kata.slug: getattr(module, "NOTE", "") for kata, module in _case_modules(katas)}
 
 
 def max_abs_diff(tolerance: float, scale_relative: bool = False):

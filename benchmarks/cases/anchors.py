@@ -1,4 +1,4 @@
-"""Kata 03: FPN anchor grids and box-delta coding, against torchvision's ``AnchorGenerator`` and ``BoxCoder``.
+"""FPN anchor grids and box-delta coding, against torchvision's ``AnchorGenerator`` and ``BoxCoder``.
 
 The kata follows detectron2 (size-major, unrounded cell anchors); torchvision's ``AnchorGenerator`` rounds its
 cell anchors and orders them ratio-major, so ``cell_anchors`` has no production twin (and it computes a
@@ -13,7 +13,9 @@ import math
 
 import numpy as np
 
-from benchmarks.cases import BASELINE, PRODUCTION, REFERENCE, Case, Impl, load_baseline, load_reference, max_abs_diff
+from benchmarks.cases import BASELINE, PRODUCTION, REFERENCE, Case, Impl, case_kata, load_baseline, load_reference, max_abs_diff
+
+KATA = case_kata(__name__)
 
 NOTE = ("The issue sets no production target for anchors. `cell_anchors` has no production twin: torchvision's "
         "`AnchorGenerator` rounds its cell anchors (half to even) and orders them ratio-major, while the kata follows "
@@ -55,7 +57,7 @@ def cases(quick: bool) -> list[Case]:
     from torchvision.models.detection._utils import BoxCoder
     from torchvision.models.detection.anchor_utils import AnchorGenerator
 
-    ref, base = load_reference("03_anchors", "anchors"), load_baseline("anchors")
+    ref, base = load_reference(KATA), load_baseline(KATA)
     out = []
     for h, w in IMAGES[:1] if quick else IMAGES:
         shapes = _shapes(h, w)
@@ -84,7 +86,7 @@ def cases(quick: bool) -> list[Case]:
             return torch.cat(generator.grid_anchors([list(s) for s in shapes], strides)).numpy()
 
         out.append(Case(
-            kata="anchors", op="grid_anchors (FPN P2-P6)", size=f"{h}x{w} image, {n} anchors", make_inputs=make_grid,
+            kata=KATA.slug, op="grid_anchors (FPN P2-P6)", size=f"{h}x{w} image, {n} anchors", make_inputs=make_grid,
             impls=[
                 Impl("reference", REFERENCE, kata_grid(ref)),
                 Impl("baseline", BASELINE, kata_grid(base)),
@@ -101,7 +103,7 @@ def cases(quick: bool) -> list[Case]:
             return (*arrays, *(torch.from_numpy(a) for a in arrays))
 
         out.append(Case(
-            kata="anchors", op="decode_boxes", size=f"{n} boxes", make_inputs=make_coding,
+            kata=KATA.slug, op="decode_boxes", size=f"{n} boxes", make_inputs=make_coding,
             impls=[
                 Impl("reference", REFERENCE, lambda x: ref.decode_boxes(x[0], x[2])),
                 Impl("baseline", BASELINE, lambda x: base.decode_boxes(x[0], x[2])),
@@ -112,7 +114,7 @@ def cases(quick: bool) -> list[Case]:
             note="BoxCoder.decode_single, weights (1, 1, 1, 1)",
         ))
         out.append(Case(
-            kata="anchors", op="encode_boxes", size=f"{n} boxes", make_inputs=make_coding,
+            kata=KATA.slug, op="encode_boxes", size=f"{n} boxes", make_inputs=make_coding,
             impls=[
                 Impl("reference", REFERENCE, lambda x: ref.encode_boxes(x[0], x[1])),
                 Impl("baseline", BASELINE, lambda x: base.encode_boxes(x[0], x[1])),

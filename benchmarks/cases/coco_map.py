@@ -1,4 +1,4 @@
-"""Kata 07: COCO box evaluation against pycocotools and faster-coco-eval.
+"""COCO box evaluation against pycocotools and faster-coco-eval.
 
 Detector-like data: ~7 ground truths per image (1% crowd), ~40 detections per image (60% jittered copies of
 a ground truth of the image, most with its class; the rest background boxes), 80 classes. Every
@@ -13,7 +13,9 @@ import io
 
 import numpy as np
 
-from benchmarks.cases import BASELINE, PRODUCTION, REFERENCE, Case, Impl, Target, load_baseline, load_reference, max_abs_diff
+from benchmarks.cases import BASELINE, PRODUCTION, REFERENCE, Case, Impl, Target, case_kata, load_baseline, load_reference, max_abs_diff
+
+KATA = case_kata(__name__)
 
 NOTE = ("pycocotools (Python loops over images and classes, C for the IoU) and faster-coco-eval (C++, "
         "derived from detectron2's COCOeval_opt) are timed on evaluate + accumulate + summarize of loaded COCO "
@@ -89,7 +91,7 @@ def cases(quick: bool) -> list[Case]:
     from pycocotools.coco import COCO
     from pycocotools.cocoeval import COCOeval
 
-    ref, base = load_reference("07_coco_map", "coco_map"), load_baseline("coco_map")
+    ref, base = load_reference(KATA), load_baseline(KATA)
     silent = lambda *args, **kwargs: None  # noqa: E731
 
     def make_inputs_for(n):
@@ -128,7 +130,7 @@ def cases(quick: bool) -> list[Case]:
             targets = [Target("pycocotools", 1 / 15, "at least 15x faster than pycocotools"),
                        Target("faster-coco-eval", 1.0, "no slower than faster-coco-eval")]
         out.append(Case(
-            kata="coco_map", op="COCO bbox evaluation", size=f"{n} images", make_inputs=make_inputs_for(n),
+            kata=KATA.slug, op="COCO bbox evaluation", size=f"{n} images", make_inputs=make_inputs_for(n),
             impls=[
                 Impl("reference", REFERENCE, lambda v: _kata_output(ref.evaluate(v[0], v[1]))),
                 Impl("baseline", BASELINE, lambda v: _kata_output(base.evaluate(v[0], v[1]))),

@@ -1,9 +1,11 @@
-"""Kata 05: conv2d forward, and forward + backward, against torch (``F.conv2d`` and autograd), float32."""
+"""Conv2d forward, and forward + backward, against torch (``F.conv2d`` and autograd), float32."""
 from __future__ import annotations
 
 import numpy as np
 
-from benchmarks.cases import BASELINE, PRODUCTION, REFERENCE, Case, Impl, Target, load_baseline, load_reference, max_abs_diff
+from benchmarks.cases import BASELINE, PRODUCTION, REFERENCE, Case, Impl, Target, case_kata, load_baseline, load_reference, max_abs_diff
+
+KATA = case_kata(__name__)
 
 NOTE = ("torch's `F.conv2d` (oneDNN's direct convolution on this CPU) and its autograd backward, against the "
         "kata's `conv2d_forward` / `conv2d_backward`. The baseline runs the 3x3 layers with Winograd F(2x2, 3x3) "
@@ -26,7 +28,7 @@ def cases(quick: bool) -> list[Case]:
     import torch
     import torch.nn.functional as F
 
-    ref, base = load_reference("05_conv2d", "conv2d"), load_baseline("conv2d")
+    ref, base = load_reference(KATA), load_baseline(KATA)
     out = []
     for label, xs, ws, stride, padding in SHAPES[:1] if quick else SHAPES:
         def make_inputs(xs=xs, ws=ws, stride=stride, padding=padding):
@@ -70,7 +72,7 @@ def cases(quick: bool) -> list[Case]:
         # float32 sums of up to ~1e5 terms (dw at batch 16): relative to each array's largest value
         agree = max_abs_diff(1e-4, scale_relative=True)
         out.append(Case(
-            kata="conv2d", op="conv2d forward", size=label, make_inputs=make_inputs,
+            kata=KATA.slug, op="conv2d forward", size=label, make_inputs=make_inputs,
             impls=[Impl("reference", REFERENCE, kata_forward(ref), pool="blas"),
                    Impl("baseline", BASELINE, kata_forward(base), pool="blas"),
                    Impl("torch", PRODUCTION, torch_forward, pool="torch"),
@@ -78,7 +80,7 @@ def cases(quick: bool) -> list[Case]:
             agree=agree, note="with bias; torch under no_grad",
         ))
         out.append(Case(
-            kata="conv2d", op="conv2d forward + backward", size=label, make_inputs=make_inputs,
+            kata=KATA.slug, op="conv2d forward + backward", size=label, make_inputs=make_inputs,
             impls=[Impl("reference", REFERENCE, kata_both(ref), pool="blas"),
                    Impl("baseline", BASELINE, kata_both(base), pool="blas"),
                    Impl("torch", PRODUCTION, torch_both, pool="torch"),
@@ -118,7 +120,7 @@ def _gemm_case(torch, label, xs, ws, stride, padding) -> Case:
         return out.numpy()
 
     return Case(
-        kata="conv2d", op="conv2d GEMM", size=f"{label}: {n} x ({f}x{c * kh * kw} @ {c * kh * kw}x{oh * ow})",
+        kata=KATA.slug, op="conv2d GEMM", size=f"{label}: {n} x ({f}x{c * kh * kw} @ {c * kh * kw}x{oh * ow})",
         make_inputs=make_inputs,
         impls=[Impl("baseline", BASELINE, numpy_products, pool="blas"),
                Impl("torch", PRODUCTION, torch_products, pool="torch")],

@@ -1,10 +1,12 @@
-"""Kata 06: sigmoid focal loss, and loss + gradient, against ``torchvision.ops.sigmoid_focal_loss`` (and
+"""Sigmoid focal loss, and loss + gradient, against ``torchvision.ops.sigmoid_focal_loss`` (and
 torch autograd), float32, reduction "sum", alpha 0.25, gamma 2, one-hot targets as in RetinaNet."""
 from __future__ import annotations
 
 import numpy as np
 
-from benchmarks.cases import BASELINE, PRODUCTION, REFERENCE, Case, Impl, Target, load_baseline, load_reference, max_abs_diff
+from benchmarks.cases import BASELINE, PRODUCTION, REFERENCE, Case, Impl, Target, case_kata, load_baseline, load_reference, max_abs_diff
+
+KATA = case_kata(__name__)
 
 NOTE = ("`torchvision.ops.sigmoid_focal_loss` is a chain of elementwise tensor ops (each a pass over "
         "memory with a temporary); its gradient comes from autograd.")
@@ -19,7 +21,7 @@ def cases(quick: bool) -> list[Case]:
     import torch
     from torchvision.ops import sigmoid_focal_loss
 
-    ref, base = load_reference("06_focal_loss", "focal_loss"), load_baseline("focal_loss")
+    ref, base = load_reference(KATA), load_baseline(KATA)
     out = []
     for n in ANCHORS[:1] if quick else ANCHORS:
         def make_inputs(n=n):
@@ -54,7 +56,7 @@ def cases(quick: bool) -> list[Case]:
         fused = hasattr(base, "focal_loss_and_grad")
         # a float32 sum of up to 8e6 positive terms: relative error ~1e-6 or better with pairwise sums
         out.append(Case(
-            kata="focal_loss", op="sigmoid_focal_loss", size=size, make_inputs=make_inputs,
+            kata=KATA.slug, op="sigmoid_focal_loss", size=size, make_inputs=make_inputs,
             impls=[Impl("reference", REFERENCE, kata_loss(ref)),
                    Impl("baseline", BASELINE, kata_loss(base)),
                    Impl("torchvision", PRODUCTION, torch_loss, pool="torch")],
@@ -63,7 +65,7 @@ def cases(quick: bool) -> list[Case]:
             note='reduction "sum"; torchvision under no_grad',
         ))
         out.append(Case(
-            kata="focal_loss", op="focal loss + gradient", size=size, make_inputs=make_inputs,
+            kata=KATA.slug, op="focal loss + gradient", size=size, make_inputs=make_inputs,
             impls=[Impl("reference", REFERENCE, kata_both(ref, False)),
                    Impl("baseline", BASELINE, kata_both(base, fused)),
                    Impl("torchvision", PRODUCTION, torch_both, pool="torch")],

@@ -1,9 +1,11 @@
-"""Kata 01: ``box_iou`` and ``generalized_box_iou`` against torchvision, float32 boxes."""
+"""``box_iou`` and ``generalized_box_iou`` against torchvision, float32 boxes."""
 from __future__ import annotations
 
 import numpy as np
 
-from benchmarks.cases import BASELINE, PRODUCTION, REFERENCE, Case, Impl, Target, load_baseline, load_reference, max_abs_diff
+from benchmarks.cases import BASELINE, PRODUCTION, REFERENCE, Case, Impl, Target, case_kata, load_baseline, load_reference, max_abs_diff
+
+KATA = case_kata(__name__)
 
 NOTE = ("torchvision's `box_iou` and `generalized_box_iou` are chains of broadcast tensor ops with (N, M, 2) "
         "temporaries; the baseline is one fused loop over the pairs.")
@@ -22,7 +24,7 @@ def cases(quick: bool) -> list[Case]:
     import torch
     import torchvision.ops as tvops
 
-    ref, base = load_reference("01_iou", "iou"), load_baseline("iou")
+    ref, base = load_reference(KATA), load_baseline(KATA)
     out = []
     for n in SIZES[:1] if quick else SIZES:
         def make_inputs(n=n):
@@ -32,7 +34,7 @@ def cases(quick: bool) -> list[Case]:
 
         for op, production in (("box_iou", tvops.box_iou), ("generalized_box_iou", tvops.generalized_box_iou)):
             out.append(Case(
-                kata="iou", op=op, size=f"{n} x {n}", make_inputs=make_inputs,
+                kata=KATA.slug, op=op, size=f"{n} x {n}", make_inputs=make_inputs,
                 impls=[
                     Impl("reference", REFERENCE, lambda x, f=getattr(ref, op): f(x[0], x[1])),
                     Impl("baseline", BASELINE, lambda x, f=getattr(base, op): f(x[0], x[1])),

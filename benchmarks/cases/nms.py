@@ -1,9 +1,11 @@
-"""Kata 02: ``nms`` and ``batched_nms`` against torchvision, clustered float32 boxes (a detector's raw output)."""
+"""``nms`` and ``batched_nms`` against torchvision, clustered float32 boxes (a detector's raw output)."""
 from __future__ import annotations
 
 import numpy as np
 
-from benchmarks.cases import BASELINE, PRODUCTION, REFERENCE, Case, Impl, Target, identical_indices, load_baseline, load_reference
+from benchmarks.cases import BASELINE, PRODUCTION, REFERENCE, Case, Impl, Target, case_kata, identical_indices, load_baseline, load_reference
+
+KATA = case_kata(__name__)
 
 NOTE = ("`torchvision.ops.nms` is its single-threaded C++ CPU kernel (stable sort, strict `>`); `batched_nms` "
         "shifts each class's boxes by an offset and calls it once for up to 1000 boxes, and loops over the classes "
@@ -29,7 +31,7 @@ def cases(quick: bool) -> list[Case]:
     import torch
     import torchvision.ops as tvops
 
-    ref, base = load_reference("02_nms", "nms"), load_baseline("nms")
+    ref, base = load_reference(KATA), load_baseline(KATA)
     out = []
     for n in SIZES[:1] if quick else SIZES:
         def make_nms(n=n):
@@ -37,7 +39,7 @@ def cases(quick: bool) -> list[Case]:
             return boxes, scores, torch.from_numpy(boxes), torch.from_numpy(scores)
 
         out.append(Case(
-            kata="nms", op="nms", size=f"{n} boxes", make_inputs=make_nms,
+            kata=KATA.slug, op="nms", size=f"{n} boxes", make_inputs=make_nms,
             impls=[
                 Impl("reference", REFERENCE, lambda x: ref.nms(x[0], x[1], THRESHOLD)),
                 Impl("baseline", BASELINE, lambda x: base.nms(x[0], x[1], THRESHOLD)),
@@ -56,7 +58,7 @@ def cases(quick: bool) -> list[Case]:
             return boxes, scores, labels, torch.from_numpy(boxes), torch.from_numpy(scores), torch.from_numpy(labels)
 
         out.append(Case(
-            kata="nms", op="batched_nms", size=f"{n} boxes", make_inputs=make_batched,
+            kata=KATA.slug, op="batched_nms", size=f"{n} boxes", make_inputs=make_batched,
             impls=[
                 Impl("reference", REFERENCE, lambda x: ref.batched_nms(x[0], x[1], x[2], THRESHOLD)),
                 Impl("baseline", BASELINE, lambda x: base.batched_nms(x[0], x[1], x[2], THRESHOLD)),

@@ -1,4 +1,4 @@
-"""Kata 04: ``roi_align`` against ``torchvision.ops.roi_align`` (its C++ CPU kernel), float32.
+"""``roi_align`` against ``torchvision.ops.roi_align`` (its C++ CPU kernel), float32.
 
 The map is a stride-16 FPN level of 256 channels for two images; the RoIs are proposal-like. Two settings:
 torchvision's Faster R-CNN box head (7x7, sampling ratio 2, aligned=False) at three RoI counts, and
@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from benchmarks.cases import BASELINE, PRODUCTION, REFERENCE, Case, Impl, Target, load_baseline, load_reference, max_abs_diff
+from benchmarks.cases import BASELINE, PRODUCTION, REFERENCE, Case, Impl, Target, case_kata, load_baseline, load_reference, max_abs_diff
+
+KATA = case_kata(__name__)
 
 NOTE = ("`torchvision.ops.roi_align` is its C++ CPU kernel (single-threaded: it precomputes each RoI's "
         "sampling taps once and reuses them over the channels).")
@@ -34,7 +36,7 @@ def cases(quick: bool) -> list[Case]:
     import torch
     import torchvision.ops as tvops
 
-    ref, base = load_reference("04_roi_align", "roi_align"), load_baseline("roi_align")
+    ref, base = load_reference(KATA), load_baseline(KATA)
     settings = [("7x7, ratio 2, not aligned", 7, 2, False, BOX_HEAD_ROIS),
                 ("14x14, adaptive, aligned", 14, -1, True, MASK_HEAD_ROIS)]
     out = []
@@ -48,7 +50,7 @@ def cases(quick: bool) -> list[Case]:
 
             args = (size, 1.0 / STRIDE, ratio, aligned)
             out.append(Case(
-                kata="roi_align", op=f"roi_align {label}", size=f"{k} RoIs", make_inputs=make_inputs,
+                kata=KATA.slug, op=f"roi_align {label}", size=f"{k} RoIs", make_inputs=make_inputs,
                 impls=[
                     Impl("reference", REFERENCE, lambda x, a=args: ref.roi_align(x[0], x[1], *a)),
                     Impl("baseline", BASELINE, lambda x, a=args: base.roi_align(x[0], x[1], *a)),
