@@ -6,9 +6,8 @@ import sys
 from pathlib import Path
 
 from grader import registry
+from grader.exits import ExitCode
 from grader.paths import default_hidden_tests, repo_root
-
-USAGE_ERROR = 2
 
 
 def _grade_parser() -> argparse.ArgumentParser:
@@ -49,11 +48,11 @@ def grade(argv: list[str]) -> int:
         katas = registry.select(args.katas)
     except registry.UnknownKata as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return USAGE_ERROR
+        return ExitCode.USAGE
     impl_root = root / args.impl if args.impl in ("exercises", "solutions") else Path(args.impl)
     if not impl_root.is_dir():
         print(f"error: no folder {impl_root} to grade (--impl takes exercises, solutions or a folder)", file=sys.stderr)
-        return USAGE_ERROR
+        return ExitCode.USAGE
     hidden = args.hidden or default_hidden_tests(root)
     groups = [args.only] if args.only else list(registry.GROUPS)
 
@@ -64,8 +63,8 @@ def grade(argv: list[str]) -> int:
             print(f"[{i}/{len(katas)}] grading {kata.label}{note} ...", end="", file=sys.stderr, flush=True)
         result = grade_kata(
             kata,
-            impl_file=impl_root.resolve() / kata.folder / kata.filename,
-            visible_tests=root / "exercises" / kata.folder / kata.visible_test_file,
+            impl_file=kata.impl_path(impl_root.resolve()),
+            visible_tests=kata.visible_tests_path(root),
             hidden_tests=hidden.resolve(),
             groups=groups,
             time_limit=args.time_limit,
@@ -75,7 +74,7 @@ def grade(argv: list[str]) -> int:
         if not args.quiet:
             print(f" {result.points}/{result.max_points} ({result.seconds:.1f} s)", file=sys.stderr, flush=True)
     print(report.table(results))
-    steps = report.next_steps(results, "exercises" if args.impl == "exercises" else str(impl_root))
+    steps = report.next_steps(results, Path("exercises") if args.impl == "exercises" else impl_root)
     if steps:
         print("\n" + steps)
     if args.json:
@@ -92,8 +91,8 @@ def grade(argv: list[str]) -> int:
     setup_errors = [r.setup_error for r in results if r.setup_error]
     if setup_errors:
         print(f"\nsetup error: {setup_errors[0]}\nrun `make grade` (it reinstalls what is missing)", file=sys.stderr)
-        return USAGE_ERROR
-    return 0 if all(r.ok for r in results) else 1
+        return ExitCode.USAGE
+    return ExitCode.OK if all(r.ok for r in results) else ExitCode.FAILED
 
 
 def stubs(argv: list[str]) -> int:
@@ -107,13 +106,13 @@ def stubs(argv: list[str]) -> int:
         stale = sync(repo_root(), registry.select(args.katas), check=args.check)
     except (registry.UnknownKata, StubError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return USAGE_ERROR
+        return ExitCode.USAGE
     for path in stale:
         print(f"{'out of date' if args.check else 'wrote'}: {path}")
     if args.check and stale:
         print("run `python -m grader stubs` to regenerate them", file=sys.stderr)
-        return 1
-    return 0
+        return ExitCode.FAILED
+    return ExitCode.OK
 
 
 def _delegate(module: str):

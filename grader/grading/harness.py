@@ -24,11 +24,14 @@ import pytest
 from _pytest import reports as _pytest_reports
 from _pytest import runner as _pytest_runner
 
-from grader.grading import checks, timing
+from grader.grading import checks, outcomes, timing
 from grader.grading.guard import ImportGuard, Snapshot
+from grader.grading.outcomes import error_lines, one_line, tests_status
 from grader.registry import find
+from grader.results import Refusal, Refused, Status
 
 _write, _dumps, _enumerate_threads, _waitpid = os.write, json.dumps, threading.enumerate, os.waitpid
+_says_tampering = Refusal.TAMPERING.says  # bound, as the line above, before any submission can replace it
 SPEED_SEED = 20261122
 
 
@@ -60,23 +63,27 @@ class Integrity:
     def __init__(self, guard: ImportGuard, snapshot: Snapshot):
         self._guard, self._snapshot = guard, snapshot
 
-    def problem(self, *, idle: bool = False) -> str | None:
+    def problem(self, *, idle: bool = False) -> Refused | None:
         if self._guard.violations:
-            return self._guard.violations[0]
+            return Refused(Refusal.FORBIDDEN, self._guard.violations[0])
         replaced = self._snapshot.changed()
         if replaced:
             more = f" and {len(replaced) - 1} more" if len(replaced) > 1 else ""
-            return f"tampering: the submission replaced {replaced[0]}{more}, which the grader relies on"
+            return _tampering(f"the submission replaced {replaced[0]}{more}, which the grader relies on")
         if idle:
             # Work left running in the background would slow the baseline down while it is timed.
             if len(_enumerate_threads()) > 1:
-                return "tampering: the submission left threads running during the speed check"
+                return _tampering("the submission left threads running during the speed check")
             try:
                 if _waitpid(-1, os.WNOHANG) == (0, 0):
-                    return "tampering: the submission left child processes running during the speed check"
+                    return _tampering("the submission left child processes running during the speed check")
             except ChildProcessError:
                 pass
         return None
+
+
+def _tampering(detail: str) -> Refused:
+    return Refused(Refusal.TAMPERING, _says_tampering(detail))
 
 
 def import_submission(module_name: str, path: str):
@@ -95,13 +102,12 @@ class _Collector:
     """A pytest plugin that records each test's outcome and a one-line failure message."""
 
     def __init__(self):
-        self.outcomes: dict[str, tuple[str, str, str]] = {}  # nodeid -> (outcome, exception type, message)
+        self.outcomes: dict[str, tuple[str, str]] = {}  # nodeid -> (outcome, one-line message of a failure)
         self.collect_errors: list[str] = []
 
     def pytest_collectreport(self, report):
         if report.failed:
-            # A collection error's text is a traceback: keep only its final "E   SomeError: ..." line.
-            lines = [ln[1:].strip() for ln in str(report.longrepr).splitlines() if ln.startswith("E ")]
+            lines = error_lines(str(report.longrepr))
             self.collect_errors.append(lines[-1] if lines else _short_message(report))
 
     def pytest_runtest_logreport(self, report):
@@ -110,22 +116,12 @@ class _Collector:
                 return  # keep the first failure (a failing teardown after a failing call adds nothing)
             if report.skipped:
                 return
-            exc_type, message = "", ""
-            if report.failed:
-                message = _short_message(report)
-                exc_type = message.split(":", 1)[0]
-            self.outcomes[report.nodeid] = (report.outcome, exc_type, message)
+            self.outcomes[report.nodeid] = (report.outcome, _short_message(report) if report.failed else "")
 
 
 def _short_message(report) -> str:
     crash = getattr(report.longrepr, "reprcrash", None)
-    text = crash.message if crash is not None else str(report.longrepr)
-    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
-    first = lines[0] if lines else "failed"
-    if first.endswith(":") and len(lines) > 1:
-        # numpy.testing puts its explanation on the lines after "AssertionError:"
-        first = " ".join([first, *lines[1:3]])
-    return first if len(first) <= 300 else first[:297] + "..."
+    return one_line(crash.message if crash is not None else str(report.longrepr), limit=300)
 
 
 def run_tests(paths: list[str], *, hidden: bool, timeout: float, exitfirst: bool = False) -> dict:
@@ -151,21 +147,22 @@ def run_tests(paths: list[str], *, hidden: bool, timeout: float, exitfirst: bool
         args.append("--exitfirst")
     exit_code = _pytest_main(args, plugins=[collector])
 
-    outcomes = collector.outcomes
-    failures = [(nodeid.split("::")[-1], msg, exc) for nodeid, (o, exc, msg) in outcomes.items() if o == "failed"]
-    passed = sum(1 for o, _, _ in outcomes.values() if o == "passed")
-    total = len(outcomes)
-    record = {"passed": passed, "total": total, "failures": [{"test": t, "message": m} for t, m, _ in failures[:20]]}
+    failures = [(nodeid.split("::")[-1], msg) for nodeid, (o, msg) in collector.outcomes.items() if o == "failed"]
+    passed = sum(1 for o, _ in collector.outcomes.values() if o == "passed")
+    total = len(collector.outcomes)
+    record = {"passed": passed, "total": total, "failures": [{"test": t, "message": m} for t, m in failures[:20]]}
     if collector.collect_errors:
-        return {**record, "status": "error", "message": f"the tests could not be collected: {collector.collect_errors[0]}"}
-    if total == 0 or exit_code not in (0, 1):
-        return {**record, "status": "error", "message": f"no test ran to completion (pytest exit code {int(exit_code)})"}
-    if not failures:
-        return {**record, "status": "passed", "message": f"{passed}/{total} tests passed"}
-    if passed == 0 and all(exc == "NotImplementedError" for _, _, exc in failures):
-        return {**record, "status": "not_started", "message": "not started: every function still raises NotImplementedError"}
-    test, message, _ = failures[0]
-    return {**record, "status": "failed", "message": f"{len(failures)} of {total} failed; first: {test}: {message}"}
+        return {**record, "status": Status.ERROR, "message": f"the tests could not be collected: {collector.collect_errors[0]}"}
+    status = tests_status(passed, total, (m for _, m in failures), completed=exit_code in (0, 1))
+    if status == Status.ERROR:
+        message = f"no test ran to completion (pytest exit code {int(exit_code)})"
+    elif status == Status.PASSED:
+        message = f"{passed}/{total} tests passed"
+    elif status == Status.NOT_STARTED:
+        message = "not started: every function still raises NotImplementedError"
+    else:
+        message = f"{len(failures)} of {total} failed; first: {failures[0][0]}: {failures[0][1]}"
+    return {**record, "status": status, "message": message}
 
 
 _pytest_main, _default_rng, _measure = pytest.main, np.random.default_rng, timing.measure
@@ -183,7 +180,7 @@ def run_speed(kata, workload: dict, module) -> dict:
         lambda k: _default_rng([SPEED_SEED, k]),
     )
     return {
-        "status": "passed" if result.passed else "failed",
+        "status": Status.PASSED if result.passed else Status.FAILED,
         "message": result.message,
         "ratio": result.ratio,
         "target": kata.speed_target,
@@ -215,9 +212,10 @@ def main(spec: dict) -> None:
     guard = ImportGuard(os.path.dirname(spec["impl_file"]), kata.forbidden_imports, exempt=(spec["visible_tests"],))
     guard.install()
     snapshot = Snapshot(
-        [np, np.random, np.linalg, np.testing, builtins, time, os, json, checks, timing, baseline, sys.modules[__name__],
-         pytest, _pytest_runner, _pytest_reports],
-        [_Collector, Channel, Integrity, _pytest_reports.TestReport, _pytest_reports.BaseReport, _pytest_runner.CallInfo],
+        [np, np.random, np.linalg, np.testing, builtins, time, os, json, checks, outcomes, timing, baseline,
+         sys.modules[__name__], pytest, _pytest_runner, _pytest_reports],
+        [_Collector, Channel, Integrity, Status, Refusal, Refused, _pytest_reports.TestReport, _pytest_reports.BaseReport,
+         _pytest_runner.CallInfo],
     )
     integrity = Integrity(guard, snapshot)
 
@@ -225,9 +223,13 @@ def main(spec: dict) -> None:
     try:
         module = import_submission(kata.module, spec["impl_file"])
     except BaseException as exc:  # SystemExit and KeyboardInterrupt at import are the submission's fault too
-        reason = integrity.problem() or f"importing {os.path.basename(spec['impl_file'])} failed: {type(exc).__name__}: {exc}"
+        refused = integrity.problem()
+        failed = f"importing {os.path.basename(spec['impl_file'])} failed: {type(exc).__name__}: {exc}"
         for group in groups:
-            channel.send(group=group, status="error" if not reason.startswith(("forbidden", "tampering")) else "failed", message=reason)
+            if refused:
+                channel.send(group=group, status=Status.FAILED, message=refused.message, refusal=refused.refusal)
+            else:
+                channel.send(group=group, status=Status.ERROR, message=failed)
         channel.send(done=True)
         return
 
@@ -235,15 +237,15 @@ def main(spec: dict) -> None:
     for group in groups:
         problem = integrity.problem()
         if problem:
-            channel.send(void=problem)
+            channel.send(void=problem.message, refusal=problem.refusal)
             break
         channel.send(started=group)
         if group == "visible":
             results[group] = run_tests([spec["visible_tests"]], hidden=False, timeout=kata.test_timeout,
                                        exitfirst=spec.get("exitfirst", False))
         elif group == "hidden":
-            if results.get("visible", {}).get("status") == "not_started":
-                results[group] = {"status": "not_started", "message": "not started"}
+            if results.get("visible", {}).get("status") == Status.NOT_STARTED:
+                results[group] = {"status": Status.NOT_STARTED, "message": "not started"}
             else:
                 results[group] = run_tests([spec["hidden_tests"]], hidden=True, timeout=kata.test_timeout,
                                            exitfirst=spec.get("exitfirst", False))
@@ -252,20 +254,20 @@ def main(spec: dict) -> None:
             if not gate:  # graded alone: the visible tests still have to pass first
                 results["gate"] = run_tests([spec["visible_tests"]], hidden=False, timeout=kata.test_timeout)
                 gate = ["gate"]
-            blocking = [g for g in gate if results[g]["status"] != "passed"]
+            blocking = [g for g in gate if results[g]["status"] != Status.PASSED]
             if blocking:
-                status = "not_started" if results[blocking[0]]["status"] == "not_started" else "skipped"
+                status = Status.NOT_STARTED if results[blocking[0]]["status"] == Status.NOT_STARTED else Status.SKIPPED
                 what = "visible" if blocking[0] == "gate" else blocking[0]
                 results[group] = {"status": status, "message": f"not timed: the {what} tests must pass first"}
             else:
                 problem = integrity.problem(idle=True)
                 if problem:
-                    channel.send(void=problem)
+                    channel.send(void=problem.message, refusal=problem.refusal)
                     break
                 results[group] = run_speed(kata, workload, module)
         problem = integrity.problem()
         if problem:
-            channel.send(void=problem)
+            channel.send(void=problem.message, refusal=problem.refusal)
             break
         channel.send(group=group, **results[group])
     channel.send(done=True)

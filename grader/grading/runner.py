@@ -10,16 +10,17 @@ from __future__ import annotations
 import json
 import os
 import secrets
-import signal
 import subprocess
 import sys
 import threading
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader.grading.guard import scan_source
+from grader.grading.process import kill_group, signal_name
 from grader.registry import GROUPS, Kata
-from grader.results import CheckResult, KataResult
+from grader.results import CheckResult, KataResult, Refusal, Refused, Status
 
 OUTPUT_CAP = 16 * 2**20  # bytes a kata's process may print before it is stopped
 TAIL = 4096
@@ -53,38 +54,41 @@ def grade_kata(
     checks: dict[str, CheckResult] = {}
     result = KataResult(kata, checks, str(impl_file))
 
-    def finish(group: str, status: str, message: str, **extra) -> None:
-        points = kata.points.of(group) if status == "passed" else 0
+    def finish(group: str, status: Status, message: str, **extra) -> None:
+        points = kata.points.of(group) if status == Status.PASSED else 0
         checks[group] = CheckResult(group, status, message, points, kata.points.of(group), **extra)
+
+    def refuse(group: str, refused: Refused) -> None:
+        finish(group, Status.FAILED, refused.message, refusal=refused.refusal)
 
     if not impl_file.is_file():
         for g in groups:
-            finish(g, "error", f"missing file {impl_file}")
+            finish(g, Status.ERROR, f"missing file {impl_file}")
         return result
     if not visible_tests.is_file():
         for g in groups:
-            finish(g, "error", f"missing visible tests {visible_tests}")
+            finish(g, Status.ERROR, f"missing visible tests {visible_tests}")
         return result
     forbidden = _static_violations(kata, impl_file)
     if forbidden:
         for g in groups:
-            finish(g, "failed", forbidden)
+            refuse(g, forbidden)
         return result
     run_groups = list(groups)
-    if "hidden" in groups and (hidden_tests is None or not (hidden_tests / kata.folder).is_dir()):
-        where = hidden_tests / kata.folder if hidden_tests else "(none given)"
-        finish("hidden", "unavailable", f"hidden tests not found at {where} (set --hidden or CVKATAS_HIDDEN_TESTS)")
+    if "hidden" in groups and (hidden_tests is None or not kata.hidden_dir(hidden_tests).is_dir()):
+        where = kata.hidden_dir(hidden_tests) if hidden_tests else "(none given)"
+        finish("hidden", Status.UNAVAILABLE, f"hidden tests not found at {where} (set --hidden or CVKATAS_HIDDEN_TESTS)")
         run_groups.remove("hidden")
     if run_groups:
-        records, reason, tail, setup_error, void = _run_harness(
+        run = _run_harness(
             kata, impl_file, visible_tests, hidden_tests, run_groups, time_limit or kata.time_limit, exitfirst
         )
-        result.output_tail = tail
-        result.setup_error = setup_error
+        result.output_tail = run.output_tail
+        result.setup_error = run.setup_error
         for g in run_groups:
-            rec = records.get(g)
-            if void:
-                finish(g, "failed", void)
+            rec = run.records.get(g)
+            if run.void:
+                refuse(g, run.void)
             elif rec is not None:
                 extra = {
                     "passed_tests": rec.get("passed"),
@@ -93,19 +97,20 @@ def grade_kata(
                     "ratio": rec.get("ratio"),
                     "target": rec.get("target"),
                     "details": {k: rec[k] for k in ("baseline_ms", "submission_ms", "rounds", "ratios", "lower_bound", "workload") if k in rec},
+                    "refusal": rec.get("refusal"),
                 }
-                finish(g, rec["status"], rec["message"], **extra)
-            elif setup_error:
-                finish(g, "error", setup_error)
+                finish(g, Status(rec["status"]), rec["message"], **extra)
+            elif run.setup_error:
+                finish(g, Status.ERROR, run.setup_error)
             else:
-                finish(g, "error", reason(g))
+                finish(g, Status.ERROR, run.missing_reason(g))
     result.checks = {g: checks[g] for g in GROUPS if g in checks}
     result.seconds = time.monotonic() - started
     return result
 
 
-def _static_violations(kata: Kata, impl_file: Path) -> str | None:
-    """The first forbidden import or construct in the submission's source, as a one-line message."""
+def _static_violations(kata: Kata, impl_file: Path) -> Refused | None:
+    """The first forbidden import or construct in the submission's source, as a one-line refusal."""
     try:
         found = scan_source(impl_file.read_text(encoding="utf-8", errors="replace"), kata.forbidden_imports)
     except (SyntaxError, ValueError):  # the harness reports the syntax error when it imports the file
@@ -113,22 +118,55 @@ def _static_violations(kata: Kata, impl_file: Path) -> str | None:
     if not found:
         return None
     more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
-    return found[0].message(impl_file.name) + more
+    return Refused(Refusal.FORBIDDEN, found[0].message(impl_file.name) + more)
 
 
-def _run_harness(kata, impl_file, visible_tests, hidden_tests, groups, time_limit, exitfirst=False):
-    """Run the harness; return (records by group, reason-for-missing-group, output tail, setup error, void).
+@dataclass
+class HarnessRun:
+    """What one run of the harness left behind: its records by group, and how its process ended."""
 
-    ``void`` is a reason to fail every group whatever the records say: tampering the harness detected, or a
-    record on the result channel without the run's token (written by the submission, not the harness).
-    """
+    groups: list[str]
+    time_limit: float
+    records: dict[str, dict] = field(default_factory=dict)
+    output_tail: str = ""
+    setup_error: str | None = None  # the grader's installation is broken: nothing says anything about the code
+    # Fail every group whatever the records say: tampering the harness detected, or a record on the result
+    # channel without the run's token (written by the submission, not the harness).
+    void: Refused | None = None
+    stage: str = "import"  # what the process was doing last: importing the submission, or a group's checks
+    returncode: int | None = None
+    flooded: bool = False
+    timed_out: bool = False
+
+    def missing_reason(self, group: str) -> str:
+        """Why ``group`` has no record: the way the process ended, and where."""
+        where = "while importing the submission" if self.stage == "import" else f"during the {self.stage} checks"
+        code = self.returncode
+        if self.flooded:
+            return f"stopped: the submission printed more than {OUTPUT_CAP // 2**20} MB {where}"
+        if self.timed_out:
+            return f"did not finish: grading hit the {self.time_limit:g} s limit {where} (an endless loop?)"
+        if code is not None and code < 0:
+            return f"crashed: the process was killed by {signal_name(-code)} {where}"
+        if group != self.stage and self.stage in GROUPS and self.groups.index(group) > self.groups.index(self.stage):
+            return f"not run: the process ended {where} (exit code {code})"
+        return f"did not complete: the process exited with code {code} {where} (sys.exit or os._exit in the submission?)"
+
+
+_FORGED = Refused(
+    Refusal.TAMPERING, Refusal.TAMPERING.says("records the grader did not write appeared on its result channel")
+)
+
+
+def _run_harness(kata, impl_file, visible_tests, hidden_tests, groups, time_limit, exitfirst=False) -> HarnessRun:
+    """Run the harness on ``groups`` of one kata, under ``time_limit`` seconds and the output cap."""
     token = secrets.token_hex(16)
     read_fd, write_fd = os.pipe()
     spec = {
         "slug": kata.slug,
         "impl_file": str(impl_file),
         "visible_tests": str(visible_tests),
-        "hidden_tests": str(hidden_tests / kata.folder) if hidden_tests else None,
+        "hidden_tests": str(kata.hidden_dir(hidden_tests)) if hidden_tests else None,
         "groups": groups,
         "exitfirst": exitfirst,
         "channel_fd": write_fd,
@@ -151,11 +189,11 @@ def _run_harness(kata, impl_file, visible_tests, hidden_tests, groups, time_limi
     except BrokenPipeError:
         pass
 
-    records: dict[str, dict] = {}
-    state = {"current": "import", "setup_error": None, "done": False, "flooded": False, "void": None}
-    forged = "tampering: records the grader did not write appeared on its result channel"
+    run = HarnessRun(groups, time_limit)
+    done = False
 
     def read_channel():
+        nonlocal done
         with os.fdopen(read_fd, "rb") as pipe:
             for line in pipe:
                 try:
@@ -164,71 +202,46 @@ def _run_harness(kata, impl_file, visible_tests, hidden_tests, groups, time_limi
                     continue
                 if not isinstance(rec, dict):
                     continue
-                if rec.pop("token", None) != token or state["done"]:
-                    state["void"] = forged
+                if rec.pop("token", None) != token or done:
+                    run.void = _FORGED
                 elif "void" in rec:
-                    state["void"] = state["void"] or str(rec["void"])
+                    run.void = run.void or Refused(Refusal(rec["refusal"]), str(rec["void"]))
                 elif "started" in rec:
-                    state["current"] = rec["started"]
+                    run.stage = rec["started"]
                 elif "setup_error" in rec:
-                    state["setup_error"] = str(rec["setup_error"])
+                    run.setup_error = str(rec["setup_error"])
                 elif rec.get("done"):
-                    state["done"] = True
+                    done = True
                 elif rec.get("group") in groups and "status" in rec:
-                    if rec["group"] in records:
-                        state["void"] = forged
-                    records[rec["group"]] = rec
+                    if rec["group"] in run.records:
+                        run.void = _FORGED
+                    run.records[rec["group"]] = rec
 
     output = bytearray()
-    total = [0]
+    total = 0
 
     def read_output():
+        nonlocal total
         for chunk in iter(lambda: proc.stdout.read1(65536), b""):
-            total[0] += len(chunk)
+            total += len(chunk)
             output.extend(chunk)
             del output[:-TAIL]
-            if total[0] > OUTPUT_CAP and not state["flooded"]:
-                state["flooded"] = True
-                _kill(proc)
+            if total > OUTPUT_CAP and not run.flooded:
+                run.flooded = True
+                kill_group(proc)
 
     threads = [threading.Thread(target=read_channel, daemon=True), threading.Thread(target=read_output, daemon=True)]
     for t in threads:
         t.start()
-    timed_out = False
     try:
         proc.wait(timeout=time_limit)
     except subprocess.TimeoutExpired:
-        timed_out = True
-        _kill(proc)
+        run.timed_out = True
+        kill_group(proc)
         proc.wait()
     for t in threads:
         t.join(timeout=5)
 
-    stage = state["current"]
-    where = "while importing the submission" if stage == "import" else f"during the {stage} checks"
-    code = proc.returncode
-
-    def reason(group: str) -> str:
-        if state["flooded"]:
-            return f"stopped: the submission printed more than {OUTPUT_CAP // 2**20} MB {where}"
-        if timed_out:
-            return f"did not finish: grading hit the {time_limit:g} s limit {where} (an endless loop?)"
-        if code is not None and code < 0:
-            try:
-                name = signal.Signals(-code).name
-            except ValueError:
-                name = f"signal {-code}"
-            return f"crashed: the process was killed by {name} {where}"
-        if group != stage and stage in GROUPS and groups.index(group) > groups.index(stage):
-            return f"not run: the process ended {where} (exit code {code})"
-        return f"did not complete: the process exited with code {code} {where} (sys.exit or os._exit in the submission?)"
-
-    tail = output.decode("utf-8", "replace")
-    return records, reason, tail, state["setup_error"], state["void"]
-
-
-def _kill(proc: subprocess.Popen) -> None:
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
+    run.returncode = proc.returncode
+    run.output_tail = output.decode("utf-8", "replace")
+    return run

@@ -12,12 +12,11 @@ import sys
 from pathlib import Path
 
 from grader import registry
+from grader.exits import ExitCode
 from grader.learner import state
-from grader.paths import repo_root
+from grader.paths import CHECKOUT, repo_root
 from grader.registry import Kata
 
-USAGE_ERROR = 2
-FAILURE = 1
 HINTS_FILE = "hints.json"
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
@@ -66,12 +65,12 @@ def parse_hints(markdown: str, name: str = "README.md") -> list[str]:
 
 
 def kata_hints(root: Path, kata: Kata) -> list[str]:
-    readme = root / "exercises" / kata.folder / "README.md"
+    readme = kata.readme_path(root)
     try:
         text = readme.read_text(encoding="utf-8")
     except OSError as exc:
         raise HintsError(f"cannot read {readme}: {exc.strerror or exc}") from None
-    return parse_hints(text, f"exercises/{kata.folder}/README.md")
+    return parse_hints(text, kata.readme_path(CHECKOUT).as_posix())
 
 
 def _path(root: Path) -> Path:
@@ -114,7 +113,7 @@ def main(argv: list[str]) -> int:
         kata = registry.find(args.kata)
     except registry.UnknownKata as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return USAGE_ERROR
+        return ExitCode.USAGE
     root = repo_root()
     try:
         hints = kata_hints(root, kata)
@@ -123,25 +122,25 @@ def main(argv: list[str]) -> int:
         if args.reset:
             set_revealed(root, kata.slug, 0)
             print(f"{kata.label}: hints hidden again; `{command}` starts from Hint 1")
-            return 0
+            return ExitCode.OK
         if args.all:
             set_revealed(root, kata.slug, len(hints))
             print("\n".join(_show(kata, hints, i) for i in range(len(hints))), end="")
-            return 0
+            return ExitCode.OK
         if shown >= len(hints):
             print(
                 f"{kata.label}: no hints left (all {len(hints)} revealed). "
                 f"`{command} --all` shows them again; `--reset` hides them."
             )
-            return 0
+            return ExitCode.OK
         set_revealed(root, kata.slug, shown + 1)
     except (HintsError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return FAILURE
+        return ExitCode.FAILED
     print(_show(kata, hints, shown), end="")
     left = len(hints) - shown - 1
     if left:
         print(f"\n({left} more: run `{command}` again for the next one)")
     else:
         print(f"\n(that was the last hint; `{command} --all` shows them all)")
-    return 0
+    return ExitCode.OK

@@ -19,26 +19,32 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from grader import registry
+from grader.exits import ExitCode
 from grader.learner import state
-from grader.paths import repo_root
+from grader.paths import CHECKOUT, repo_root
 from grader.registry import Kata
+from grader.results import Status, Word
 from grader.dev.stubs import StubError, make_stub, stub_paths
 
-USAGE_ERROR = 2
 
-MISSING = "missing"
-NOT_STARTED = "not started"
-NOT_GRADED = "not graded"
-FAILING = "failing"
-PASSING = "passing"
-FAST = "fast enough"
-DONE = (PASSING, FAST)
+class Stage(Word):
+    """Where the learner stands on a kata (the module's docstring says what each means)."""
+
+    MISSING = "missing"
+    NOT_STARTED = "not started"
+    NOT_GRADED = "not graded"
+    FAILING = "failing"
+    PASSING = "passing"
+    FAST = "fast enough"
+
+
+DONE = (Stage.PASSING, Stage.FAST)
 
 
 @dataclass
 class KataState:
     kata: Kata
-    state: str
+    state: Stage
     detail: str = ""
     points: str = "-"
     graded_at: str | None = None  # ISO time of the last grade, when there is one
@@ -46,7 +52,7 @@ class KataState:
 
     @property
     def file(self) -> str:
-        return f"exercises/{self.kata.folder}/{self.kata.filename}"
+        return self.kata.stub_path(CHECKOUT).as_posix()
 
 
 def is_untouched_stub(root: Path, kata: Kata) -> bool:
@@ -118,48 +124,48 @@ def _from_grade(ks: KataState, entry: dict) -> KataState:
     for group in registry.GROUPS:
         if group == "speed":
             continue
-        if status.get(group) in ("failed", "error", "not_started"):
-            ks.state, ks.failing_group = FAILING, group
+        if status.get(group) in (Status.FAILED, Status.ERROR, Status.NOT_STARTED):
+            ks.state, ks.failing_group = Stage.FAILING, group
             ks.detail = f"{group}: {checks[group].get('message') or status[group]}"
             return ks
-    if status.get("visible") != "passed":
-        ks.state, ks.detail = NOT_GRADED, "graded without its visible tests"
+    if status.get("visible") != Status.PASSED:
+        ks.state, ks.detail = Stage.NOT_GRADED, "graded without its visible tests"
         return ks
     if "hidden" not in status:
-        ks.state, ks.points = NOT_GRADED, "-"
+        ks.state, ks.points = Stage.NOT_GRADED, "-"
         ks.detail = "visible tests pass; hidden and speed not graded"
         return ks
-    note = "hidden tests not available here; " if status["hidden"] == "unavailable" else ""
+    note = "hidden tests not available here; " if status["hidden"] == Status.UNAVAILABLE else ""
     speed = checks.get("speed")
     if speed is None:
-        ks.state, ks.detail = PASSING, note + "speed not graded yet"
-    elif speed.get("status") == "passed":
-        ks.state, ks.detail = FAST, note + _speed_note(speed)
-    elif speed.get("status") == "failed":
-        ks.state, ks.detail = PASSING, note + "too slow: " + _speed_note(speed)
+        ks.state, ks.detail = Stage.PASSING, note + "speed not graded yet"
+    elif speed.get("status") == Status.PASSED:
+        ks.state, ks.detail = Stage.FAST, note + _speed_note(speed)
+    elif speed.get("status") == Status.FAILED:
+        ks.state, ks.detail = Stage.PASSING, note + "too slow: " + _speed_note(speed)
     else:  # an error while timing is the submission's: a crash or a wrong answer on the large inputs
-        ks.state, ks.failing_group = FAILING, "speed"
+        ks.state, ks.failing_group = Stage.FAILING, "speed"
         ks.detail = note + _speed_note(speed)
     return ks
 
 
 def kata_state(root: Path, kata: Kata, last: dict) -> KataState:
-    ks = KataState(kata, NOT_GRADED)
-    path = root / "exercises" / kata.folder / kata.filename
+    ks = KataState(kata, Stage.NOT_GRADED)
+    path = kata.stub_path(root)
     entry = last.get(kata.slug)
     if isinstance(entry, dict):
         ks.graded_at = entry.get("graded_at")
     if not path.is_file():
-        ks.state, ks.detail = MISSING, f"no file {ks.file}"
+        ks.state, ks.detail = Stage.MISSING, f"no file {ks.file}"
         return ks
     if is_untouched_stub(root, kata):
-        ks.state = NOT_STARTED
+        ks.state = Stage.NOT_STARTED
         return ks
     if not isinstance(entry, dict) or not isinstance(entry.get("checks"), dict):
         ks.detail = "never graded"
         return ks
     if entry.get("sha256") != state.file_digest(path):
-        was = _from_grade(KataState(kata, NOT_GRADED), entry)
+        was = _from_grade(KataState(kata, Stage.NOT_GRADED), entry)
         ks.detail = f"edited since the last grade (then: {was.state}, {was.points})"
         return ks
     return _from_grade(ks, entry)
@@ -175,7 +181,7 @@ def states(root: Path | None = None, last: dict | None = None) -> list[KataState
 def suggest(all_states: list[KataState]) -> KataState | None:
     """The kata to work on: one already in progress first, then the next one not started, then one that
     passes but is too slow. None when every kata is fast enough."""
-    for wanted in ((FAILING, NOT_GRADED, MISSING), (NOT_STARTED,), (PASSING,)):
+    for wanted in ((Stage.FAILING, Stage.NOT_GRADED, Stage.MISSING), (Stage.NOT_STARTED,), (Stage.PASSING,)):
         for ks in all_states:
             if ks.state in wanted:
                 return ks
@@ -185,20 +191,20 @@ def suggest(all_states: list[KataState]) -> KataState | None:
 def next_step(ks: KataState) -> str:
     """What to do next on ``ks``'s kata, with the command to run."""
     k = ks.kata
-    readme = f"exercises/{k.folder}/README.md"
-    if ks.state == MISSING:
+    readme = k.readme_path(CHECKOUT).as_posix()
+    if ks.state == Stage.MISSING:
         return f"restore {ks.file} (it holds the functions you write), then `make grade EX={k.slug}`"
-    if ks.state == NOT_STARTED:
+    if ks.state == Stage.NOT_STARTED:
         return f"read {readme}, implement {', '.join(k.functions)} in {ks.file}, and run `make watch EX={k.slug}`"
-    if ks.state == NOT_GRADED:
+    if ks.state == Stage.NOT_GRADED:
         return f"run `make grade EX={k.slug}`"
-    if ks.state == FAILING:
+    if ks.state == Stage.FAILING:
         if ks.failing_group == "visible":
             return (f"fix the visible tests: `make watch EX={k.slug}` re-runs them on every save; "
                     f"stuck? `python -m grader hint {k.slug}`")
         return (f"the {ks.failing_group} checks fail: re-read the Pitfalls in {readme}, "
                 f"then `make grade EX={k.slug}`")
-    if ks.state == PASSING:
+    if ks.state == Stage.PASSING:
         return f"make it faster (vectorise the inner loops), then `make grade EX={k.slug}`"
     return "done"
 
@@ -217,7 +223,7 @@ def render(all_states: list[KataState], width: int | None = None) -> str:
         lines.append(line if not width or len(line) <= width else line[: width - 3] + "...")
     rule = max(len(line) for line in lines)
     lines.insert(1, "-" * (min(width, rule) if width else rule))
-    done = sum(ks.state == FAST for ks in all_states)
+    done = sum(ks.state == Stage.FAST for ks in all_states)
     lines.append("")
     lines.append(f"{done} of {len(all_states)} katas fast enough")
     pick = suggest(all_states)
@@ -238,7 +244,7 @@ def main(argv: list[str]) -> int:
     root = repo_root()
     if not (root / "exercises").is_dir():
         print(f"error: no exercises/ folder in {root}; run this from the repository's root", file=sys.stderr)
-        return USAGE_ERROR
+        return ExitCode.USAGE
     try:
         last = state.load(root)
     except state.StateError as exc:
@@ -246,4 +252,4 @@ def main(argv: list[str]) -> int:
         last = {}
     width = max(80, shutil.get_terminal_size().columns) if sys.stdout.isatty() else None
     print(render(states(root, last), width))
-    return 0
+    return ExitCode.OK

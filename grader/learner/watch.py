@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import signal
 import subprocess
 import sys
 import tempfile
@@ -21,11 +20,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader import registry
+from grader.exits import ExitCode
+from grader.grading.outcomes import error_lines, one_line, tests_status
+from grader.grading.process import kill_group, signal_name
 from grader.learner import progress, state
-from grader.paths import repo_root
+from grader.learner.progress import Stage
+from grader.paths import CHECKOUT, repo_root
 from grader.registry import Kata
+from grader.results import Status
 
-USAGE_ERROR = 2
+MESSAGE_LIMIT = 200  # characters of a failure message: one terminal line, give or take
 DEBOUNCE_MS = 200  # editors save in bursts (write a temporary file, rename it): one run per save
 READY_MS = 300  # how soon after starting the watcher says it is watching
 
@@ -37,30 +41,29 @@ class Run:
     total: int = 0
     failures: list[tuple[str, str]] = field(default_factory=list)  # (test, one-line message)
     error: str | None = None  # the tests could not run: collection error, time limit, crash
+    missing: bool = False  # the kata's file is not there
     seconds: float = 0.0
 
     @property
+    def status(self) -> Status:
+        return tests_status(self.passed, self.total, (m for _, m in self.failures), completed=self.error is None)
+
+    @property
     def not_started(self) -> bool:
-        return self.error is None and self.total > 0 and self.passed == 0 and all(
-            m.startswith("NotImplementedError") for _, m in self.failures
-        )
+        return self.status == Status.NOT_STARTED
 
     @property
     def ok(self) -> bool:
-        return self.error is None and self.total > 0 and not self.failures
+        return self.status == Status.PASSED
 
 
-def _one_line(text: str, limit: int = 200) -> str:
-    lines = [ln.strip() for ln in (text or "").strip().splitlines() if ln.strip()]
-    first = lines[0] if lines else "failed"
-    if first.endswith(":") and len(lines) > 1:
-        first = " ".join([first, *lines[1:3]])  # numpy.testing explains on the following lines
-    return first if len(first) <= limit else first[: limit - 3] + "..."
+def _one_line(text: str | None) -> str:
+    return one_line(text, MESSAGE_LIMIT)
 
 
 def _collection_error(text: str) -> str:
     """The ``E   SomeError: ...`` line of a collection traceback, with the file and line when given."""
-    e_lines = [ln[1:].strip() for ln in (text or "").splitlines() if ln.startswith("E ")]
+    e_lines = error_lines(text)
     if not e_lines:
         return _one_line(text)
     message = e_lines[-1]
@@ -98,10 +101,10 @@ def parse_junit(path: Path, run: Run) -> Run:
 
 def run_visible(root: Path, kata: Kata, time_limit: float | None = None) -> Run:
     """Run the kata's visible tests in a subprocess, as ``pytest exercises/NN_slug`` would."""
-    folder = root / "exercises" / kata.folder
+    folder = kata.exercise_dir(root)
     run = Run(kata)
-    if not (folder / kata.filename).is_file():
-        run.error = f"no file exercises/{kata.folder}/{kata.filename}"
+    if not kata.stub_path(root).is_file():
+        run.error, run.missing = f"no file {kata.stub_path(CHECKOUT).as_posix()}", True
         return run
     limit = time_limit or max(60.0, 2 * kata.test_timeout)
     started = time.monotonic()
@@ -125,11 +128,11 @@ def run_visible(root: Path, kata: Kata, time_limit: float | None = None) -> Run:
             try:
                 code = proc.wait(timeout=limit)
             except subprocess.TimeoutExpired:
-                _kill(proc)
                 run.error = f"stopped after {limit:g} s: the tests did not finish (an endless loop?)"
                 return run
             finally:
-                _kill(proc)  # Ctrl-C while the tests run, or anything the submission left running
+                kill_group(proc)  # a time-out, Ctrl-C while the tests run, or anything the submission left running
+                proc.wait()
         run.seconds = time.monotonic() - started
         if xml.is_file():
             try:
@@ -140,7 +143,7 @@ def run_visible(root: Path, kata: Kata, time_limit: float | None = None) -> Run:
             tail = _tail(log).strip().splitlines()[-3:]
             detail = " | ".join(t.strip()[:160] for t in tail) or "no output"
             if code < 0:
-                run.error = f"the test process was killed by {_signal_name(-code)}"
+                run.error = f"the test process was killed by {signal_name(-code)}"
             elif not xml.is_file():
                 run.error = (f"the test process ended with exit code {code} before reporting "
                              f"(sys.exit or os._exit in the submission?): {detail}")
@@ -153,21 +156,6 @@ def _tail(path: Path, size: int = 4096) -> str:
     with open(path, "rb") as f:
         f.seek(max(0, f.seek(0, os.SEEK_END) - size))
         return f.read().decode("utf-8", "replace")
-
-
-def _signal_name(number: int) -> str:
-    try:
-        return signal.Signals(number).name
-    except ValueError:
-        return f"signal {number}"
-
-
-def _kill(proc: subprocess.Popen) -> None:
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
-    proc.wait()
 
 
 def summary(run: Run) -> str:
@@ -186,15 +174,16 @@ def summary(run: Run) -> str:
 
 def advice(root: Path, run: Run) -> str:
     k = run.kata
-    file = f"exercises/{k.folder}/{k.filename}"
-    if run.error and run.error.startswith("no file"):
+    file = k.stub_path(CHECKOUT).as_posix()
+    folder = k.exercise_dir(CHECKOUT).as_posix()
+    if run.missing:
         return f"restore {file}, then save it again"
     if run.error:
-        return f"fix this in {file} and save again (`pytest exercises/{k.folder} -x` shows it in full)"
+        return f"fix this in {file} and save again (`pytest {folder} -x` shows it in full)"
     if run.not_started:
-        return f"read exercises/{k.folder}/README.md, implement {', '.join(k.functions)} in {file}, and save"
+        return f"read {k.readme_path(CHECKOUT).as_posix()}, implement {', '.join(k.functions)} in {file}, and save"
     if run.failures:
-        return (f"fix {run.failures[0][0]} and save again (`pytest exercises/{k.folder} -x` shows it in full; "
+        return (f"fix {run.failures[0][0]} and save again (`pytest {folder} -x` shows it in full; "
                 f"stuck? `python -m grader hint {k.slug}`)")
     # The visible tests pass: what the last grade of this very file says decides the rest.
     try:
@@ -204,12 +193,12 @@ def advice(root: Path, run: Run) -> str:
     ks = now.get(k.slug)
     if ks is None or ks.state not in progress.DONE:
         return f"now run `make grade EX={k.slug}` (hidden tests and speed)"
-    if ks.state == progress.PASSING:
+    if ks.state == Stage.PASSING:
         return f"correct but too slow ({ks.detail}): speed it up, save, then `make grade EX={k.slug}`"
     pick = progress.suggest(list(now.values()))
     if pick is None:
         return "every kata is done and fast enough: well done"
-    return f"{k.label} is done: move on to {pick.kata.label} (save exercises/{pick.kata.folder}/{pick.kata.filename} to test it here)"
+    return f"{k.label} is done: move on to {pick.kata.label} (save {pick.file} to test it here)"
 
 
 def first_kata(root: Path) -> Kata | None:
@@ -268,17 +257,17 @@ def main(argv: list[str]) -> int:
     exercises = root / "exercises"
     if not exercises.is_dir():
         print(f"error: no exercises/ folder in {root}; run this from the repository's root", file=sys.stderr)
-        return USAGE_ERROR
+        return ExitCode.USAGE
     try:
         start = registry.find(args.kata) if args.kata else first_kata(root)
     except registry.UnknownKata as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return USAGE_ERROR
+        return ExitCode.USAGE
     try:
         from watchfiles import watch
     except ImportError:
         print("error: watchfiles is not installed; run `make setup` (or `pip install watchfiles`)", file=sys.stderr)
-        return USAGE_ERROR
+        return ExitCode.USAGE
 
     runs = 0
     try:
@@ -288,7 +277,7 @@ def main(argv: list[str]) -> int:
             _report(root, start)
             runs += 1
         if args.max_runs is not None and runs >= args.max_runs:
-            return 0
+            return ExitCode.OK
         ready = False
         for changes in watch(
             exercises, debounce=args.debounce, step=50, rust_timeout=READY_MS,
@@ -303,8 +292,8 @@ def main(argv: list[str]) -> int:
                 _report(root, kata)
                 runs += 1
                 if args.max_runs is not None and runs >= args.max_runs:
-                    return 0
+                    return ExitCode.OK
     except KeyboardInterrupt:
         pass
     print("\nstopped watching", flush=True)
-    return 0
+    return ExitCode.OK

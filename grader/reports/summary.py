@@ -9,21 +9,27 @@ the classroom reporter counts a failed step.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import sys
 from pathlib import Path
 
 from grader import registry
+from grader.exits import ExitCode
+from grader.paths import CHECKOUT
 from grader.reports import console
 from grader.reports.files import write_json
 from grader.teacher.classroom import UNAVAILABLE
 from grader.registry import GROUPS
-from grader.results import CheckResult, KataResult
+from grader.results import IDLE, CheckResult, KataResult, Status, not_started
 
-USAGE_ERROR = 2
-_FIELDS = {f.name for f in dataclasses.fields(CheckResult)} - {"group"}
-_ICONS = {"passed": "✅", "failed": "❌", "not_started": "⬜", "error": "⚠️", "skipped": "⏭️", "unavailable": "➖"}
+_ICONS = {
+    Status.PASSED: "✅",
+    Status.FAILED: "❌",
+    Status.NOT_STARTED: "⬜",
+    Status.ERROR: "⚠️",
+    Status.SKIPPED: "⏭️",
+    Status.UNAVAILABLE: "➖",
+}
 
 
 def _report_files(paths: list[Path]) -> tuple[list[Path], list[str]]:
@@ -68,23 +74,21 @@ def results(checks: dict[str, dict[str, dict]], graded: dict[str, str]) -> list[
         merged = {}
         for group in GROUPS:
             rec = checks.get(kata.slug, {}).get(group)
-            if isinstance(rec, dict) and "status" in rec:
-                merged[group] = CheckResult(group, **{k: v for k, v in rec.items() if k in _FIELDS})
-            else:
-                merged[group] = CheckResult(group, "not_run", "not run: no report from its grading step",
-                                            0, kata.points.of(group))
+            check = CheckResult.from_json(group, rec) if isinstance(rec, dict) else None
+            merged[group] = check or CheckResult(group, Status.NOT_RUN, "not run: no report from its grading step",
+                                                 0, kata.points.of(group))
         out.append(KataResult(kata, merged, graded.get(kata.slug, "")))
     return out
 
 
 def _cell(check: CheckResult, kind: str) -> str:
-    if check.status == "not_run":
-        return "not run"
+    if check.status == Status.NOT_RUN:
+        return check.status.words
     detail = console.speed_cell(check, kind) if check.group == "speed" else console.tests_cell(check)
-    if check.status == "unavailable":
-        detail = "unavailable"
+    if check.status == Status.UNAVAILABLE:
+        detail = check.status.words
     icon = _ICONS.get(check.status, "")
-    return f"{icon} {detail}".strip() if detail not in ("", "-") else f"{icon} {check.status.replace('_', ' ')}"
+    return f"{icon} {detail}".strip() if detail not in ("", "-") else f"{icon} {check.status.words}"
 
 
 def _md(text: str) -> str:
@@ -96,7 +100,7 @@ def markdown(kata_results: list[KataResult], notes: list[str]) -> str:
     max_points = sum(r.max_points for r in kata_results)
     lines = [f"## CV Katas: {points}/{max_points} points", ""]
     hidden = [r.checks["hidden"] for r in kata_results]
-    no_hidden = all(c.status in ("unavailable", "not_run") for c in hidden) and any(c.status == "unavailable" for c in hidden)
+    no_hidden = all(c.status in IDLE for c in hidden) and any(c.status == Status.UNAVAILABLE for c in hidden)
     if no_hidden:
         lines += [f"> {UNAVAILABLE}.", ""]
     lines += ["| kata | visible | hidden | speed | points |", "|:--|:--|:--|:--|--:|"]
@@ -107,21 +111,21 @@ def markdown(kata_results: list[KataResult], notes: list[str]) -> str:
 
     todo = []
     for r in kata_results:
-        bad = [c for c in r.checks.values() if not c.ok and not (no_hidden and c.status == "unavailable")]
+        bad = [c for c in r.checks.values() if not c.ok and not (no_hidden and c.status == Status.UNAVAILABLE)]
         if not bad:
             continue
-        if all(c.status == "not_run" for c in r.checks.values()):
+        if all(c.status == Status.NOT_RUN for c in r.checks.values()):
             todo.append(f"- **{r.kata.label}**: not graded: its grading steps wrote no report (see their logs).")
             continue
-        if all(c.status in ("not_started", "unavailable", "not_run") for c in bad) and any(c.status == "not_started" for c in bad):
-            todo.append(f"- **{r.kata.label}**: not started: read `exercises/{r.kata.folder}/README.md`, then "
+        if not_started(bad):
+            todo.append(f"- **{r.kata.label}**: not started: read `{r.kata.readme_path(CHECKOUT).as_posix()}`, then "
                         f"implement {', '.join(f'`{f}`' for f in r.kata.functions)}.")
             continue
         for c in bad:
             todo.append(f"- **{r.kata.label} · {c.group}**: {_md(c.message[:300])}")
     if todo:
         lines += ["", "### What to fix next", "", *todo]
-    if all(c.status == "not_run" for r in kata_results for c in r.checks.values()):
+    if all(c.status == Status.NOT_RUN for r in kata_results for c in r.checks.values()):
         lines += ["", "No grading step wrote a report: see the log of the install step."]
     if notes:
         lines += ["", *(f"_{_md(n)}_" for n in notes)]
@@ -145,5 +149,5 @@ def main(argv: list[str]) -> int:
             write_json(kata_results, args.json)
         except OSError as exc:
             print(f"error: cannot write {args.json}: {exc}", file=sys.stderr)
-            return USAGE_ERROR
-    return 0
+            return ExitCode.USAGE
+    return ExitCode.OK

@@ -35,12 +35,13 @@ import time
 from pathlib import Path
 
 from grader import registry
-from grader.paths import repo_root
+from grader.exits import ExitCode
+from grader.paths import CHECKOUT, HIDDEN_TESTS, repo_root
 from grader.registry import Kata
+from grader.teacher.render import package_text, render
 from grader.dev.stubs import BEGIN, END, make_stub
 
-USAGE_ERROR = 2
-CONFIG = "nbgrader_config.py"
+CONFIG = "nbgrader_config.py"  # the course's configuration, from the template of the same name
 GRADEBOOK = "gradebook.db"
 CONFIG_MARKER = "written by `python -m grader notebooks`"
 HIDDEN_BEGIN = "### BEGIN HIDDEN TESTS"
@@ -49,152 +50,14 @@ HIDDEN_END = "### END HIDDEN TESTS"
 MARKER_WORDS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
 INSTALL_HINT = "pip install -e '.[notebooks]' (or `make notebooks`)"
 
-CONFIG_TEXT = f'''\
-# nbgrader configuration of the CV Katas course, {CONFIG_MARKER}. Rebuilding the
-# notebooks keeps this file: edit it freely. Each kata is one assignment named after its folder (01_iou, ...)
-# holding one notebook (iou.ipynb). The secret of the course is gradebook.db: generate_assignment stores the
-# hidden tests there, and autograde needs it.
-c = get_config()  # noqa: F821
-
-# Needed only to release through nbgrader's exchange on a JupyterHub:
-# c.CourseDirectory.course_id = "cv-katas"
-
-# How long one cell may run when nbgrader validates or autogrades (nbgrader's default: 30 s). The hidden tests
-# of one kata take up to 16 s on a busy 2-core machine (conv2d), and 15 s (nms) the first time, while numba
-# compiles the baselines: 120 s leaves room for a crowded grading server.
-c.ExecutePreprocessor.timeout = 120
-'''
-
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 
-# The read-only cell between the answer and the tests. Kept free of the names of the repository's folders:
-# it ships to students as it is.
-RUNNER = '''\
-# Test runner (read-only). The test cells below call it: it registers the definitions of the answer cell as
-# the module `@MODULE@`, so the tests' `from @MODULE@ import ...` finds them, writes the tests to a fresh
-# temporary folder and runs pytest on them in this kernel. A test cell scores all of its points or none.
-import base64 as _kata_base64
-import os as _kata_os
-import shutil as _kata_shutil
-import sys as _kata_sys
-import tempfile as _kata_tempfile
-import types as _kata_types
-
-KATA_MODULE = "@MODULE@"
-_KATA_NOT_EXPORTED = {"In", "Out", "get_ipython", "exit", "quit"}
-
-
-def _kata_reason(report, max_lines):
-    """Why a test failed: the first lines of pytest's crash message, never the test's source."""
-    crash = getattr(report.longrepr, "reprcrash", None)
-    if crash is None:  # a collection error: keep the final "E   SomeError: ..." line of its traceback
-        lines = [ln[1:].strip() for ln in str(report.longrepr).splitlines() if ln.startswith("E ")]
-        text = lines[-1] if lines else str(report.longrepr)
-    else:
-        text = crash.message
-    lines = [ln.rstrip()[:200] for ln in text.strip().splitlines() if ln.strip()] or ["failed"]
-    if max_lines == 1:  # numpy.testing puts its explanation on the lines after "AssertionError:"
-        return " ".join(ln.strip() for ln in lines[:3]) if lines[0].endswith(":") else lines[0]
-    return "\\n".join(lines[:max_lines])
-
-
-class _KataOutcomes:
-    """A pytest plugin recording each test's outcome and, for a failure, its reason."""
-
-    def __init__(self, max_lines):
-        self.max_lines = max_lines
-        self.outcomes = {}
-        self.errors = []
-
-    def pytest_collectreport(self, report):
-        if report.failed:
-            self.errors.append(_kata_reason(report, 1))
-
-    def pytest_runtest_logreport(self, report):
-        name = report.nodeid.split("::", 1)[-1]
-        if report.failed:
-            if self.outcomes.get(name, ("",))[0] != "failed":  # a failing teardown after a failing call adds nothing
-                self.outcomes[name] = ("failed", _kata_reason(report, self.max_lines))
-        elif report.when == "call" and report.passed:
-            self.outcomes.setdefault(name, ("passed", ""))
-
-
-def _kata_run(filename, source, hidden, data):
-    """Run one test file; return (status, one-line summary, [(test, reason) of each failure])."""
-    import pytest
-
-    module = _kata_types.ModuleType(KATA_MODULE)
-    module.__dict__.update(
-        {k: v for k, v in globals().items() if not k.startswith("__") and k not in _KATA_NOT_EXPORTED}
-    )
-    _kata_sys.modules[KATA_MODULE] = module  # a fresh snapshot each run: the latest answer is tested
-    folder = _kata_tempfile.mkdtemp(prefix="kata-tests-")
-    plugin = _KataOutcomes(max_lines=1 if hidden else 8)
-    try:
-        path = _kata_os.path.join(folder, filename)
-        with open(path, "w", encoding="utf-8") as f:
-            f.write(source[1:] if source.startswith("\\n") else source)
-        for name, text in (data or {}).items():
-            with open(_kata_os.path.join(folder, name), "wb") as f:
-                f.write(_kata_base64.b64decode(text))
-        args = [
-            path, "-c", _kata_os.devnull, "--rootdir", folder, "--import-mode=importlib",
-            "-p", "no:terminal", "-p", "no:cacheprovider", "-p", "no:faulthandler", "--capture=sys",
-            "-W", "ignore::pytest.PytestAssertRewriteWarning",
-        ]
-        if hidden:
-            args.append("--assert=plain")
-        exit_code = int(pytest.main(args, plugins=[plugin]))
-    finally:
-        # test modules imported from the folder would otherwise shadow the next run's
-        for name, mod in list(_kata_sys.modules.items()):
-            if str(getattr(mod, "__file__", None) or "").startswith(folder):
-                del _kata_sys.modules[name]
-        _kata_shutil.rmtree(folder, ignore_errors=True)
-    failed = [(name, reason) for name, (outcome, reason) in plugin.outcomes.items() if outcome == "failed"]
-    passed = sum(outcome == "passed" for outcome, _ in plugin.outcomes.values())
-    total = len(plugin.outcomes)
-    if plugin.errors:
-        return "error", f"the tests could not be collected: {plugin.errors[0]}", failed
-    if total == 0 or exit_code not in (0, 1):
-        return "error", f"no test ran to completion (pytest exit code {exit_code})", failed
-    if not failed:
-        return "passed", f"{passed}/{total} tests passed", failed
-    if passed == 0 and all(reason.startswith("NotImplementedError") for _, reason in failed):
-        return "not_started", "not started: every function still raises NotImplementedError", failed
-    name, reason = failed[0]
-    return "failed", f"{len(failed)} of {total} failed; first: {name}: {reason.splitlines()[0]}", failed
-
-
-def run_kata_tests(filename, source, hidden=False, data=None):
-    """Run one pytest file on the answer cell's functions; raise AssertionError unless every test passes."""
-    global _KATA_VISIBLE_TESTS
-    if not hidden:
-        _KATA_VISIBLE_TESTS = (filename, source)
-    status, message, failed = _kata_run(filename, source, hidden, data)
-    kind = "hidden" if hidden else "visible"
-    if status == "passed":
-        print(f"{kind} tests: {message}")
-        return
-    if status == "failed":
-        print(f"{kind} tests: {len(failed)} failed")
-        for name, reason in failed[:10]:
-            print(f"- {name}\\n" + "\\n".join("    " + ln for ln in reason.splitlines()))
-        if len(failed) > 10:
-            print(f"... and {len(failed) - 10} more")
-    raise AssertionError(f"{kind} tests: {message}")
-
-
-def require_kata_started():
-    """Fail while every function of the kata still raises NotImplementedError (reruns the visible tests)."""
-    visible = globals().get("_KATA_VISIBLE_TESTS")
-    if visible is None:
-        raise RuntimeError("run the visible tests cell first: this cell reuses its tests")
-    status, message, _ = _kata_run(*visible, hidden=False, data=None)
-    if status == "not_started":
-        raise AssertionError(message)
-    print("started: the hidden tests run when the notebook is graded")
-'''
+# The read-only cell between the answer and the tests: the module notebook_runner.py, as it is but for its
+# module name. It ships to students, who may not have the grader installed: it imports only the standard
+# library and pytest, names none of the repository's folders, and spells out for itself what the grader
+# shares through grader.results and grader.grading.outcomes (status words, failure lines, not started).
+RUNNER = package_text("notebook_runner.py")
+MODULE_PLACEHOLDER = "@MODULE@"
 
 
 class NotebookError(Exception):
@@ -259,32 +122,18 @@ def _base64_literal(data: bytes) -> str:
 
 def _intro(kata: Kata) -> str:
     p = kata.points
-    return f"""\
-**CV Katas · kata {kata.number:02d} `{kata.slug}`, as an nbgrader notebook.** It is generated from the CV Katas
-repository: the kata's README below, its reference solution (the answer cell) and its tests.
-
-- Write your code in the **answer cell** after the hints: replace each `raise NotImplementedError()` and keep
-  the signatures. Then run the cells below it in order (or *Run All*): the test runner, then the tests.
-- **Visible tests, {p.visible} points**: the tests of `exercises/{kata.folder}/{kata.visible_test_file}`, shown in full.
-- **Hidden tests, {p.hidden} points**: edge cases, dtypes and checks against the real libraries. They run when
-  your notebook is graded; in your copy that cell only checks that you have started.
-- Each test cell scores all of its points or none, as `make grade` scores its groups.
-- **Speed is not graded here** (the repository's speed check is worth {p.speed} more points). It times your code
-  against a compiled baseline over several rounds, which needs a quiet machine and more time than a notebook
-  cell gets (nbgrader stops a cell after 30 s by default). Run `make grade EX={kata.slug}` in a clone of the
-  repository for it.
-- The README's commands (`pytest exercises/...`, `make grade`) are for the repository; here the test cells do
-  that work. The kernel needs numpy and pytest."""
+    return render("notebook_intro.md", number=f"{kata.number:02d}", slug=kata.slug,
+                  visible_tests=kata.visible_tests_path(CHECKOUT).as_posix(),
+                  visible_points=p.visible, hidden_points=p.hidden, speed_points=p.speed)
 
 
 def build_notebook(root: Path, kata: Kata) -> dict:
     """The source notebook of one kata, as an nbformat 4 document."""
-    readme = (root / "exercises" / kata.folder / "README.md").read_text(encoding="utf-8")
-    solution = (root / "solutions" / kata.folder / kata.filename).read_text(encoding="utf-8")
-    visible = (root / "exercises" / kata.folder / kata.visible_test_file).read_text(encoding="utf-8")
-    hidden_dir = root / "hidden_tests" / kata.folder
-    hidden_file = f"test_{kata.slug}_hidden.py"
-    hidden = (hidden_dir / hidden_file).read_text(encoding="utf-8")
+    readme = kata.readme_path(root).read_text(encoding="utf-8")
+    solution = kata.solution_path(root).read_text(encoding="utf-8")
+    visible = kata.visible_tests_path(root).read_text(encoding="utf-8")
+    hidden_dir = kata.hidden_dir(root / HIDDEN_TESTS)
+    hidden = kata.hidden_tests_path(root / HIDDEN_TESTS).read_text(encoding="utf-8")
     # Data files beside the hidden tests (golden.npz) travel with them; scripts and caches do not.
     data = {
         p.name: p.read_bytes()
@@ -292,10 +141,11 @@ def build_notebook(root: Path, kata: Kata) -> dict:
         if p.is_file() and p.suffix not in (".py", ".pyc") and not p.name.startswith(".")
     }
 
-    make_stub(solution, str(root / "solutions" / kata.folder / kata.filename))  # raises on malformed blocks
+    make_stub(solution, str(kata.solution_path(root)))  # raises on malformed blocks
     for line in solution.splitlines():
         if any(w in line for w in MARKER_WORDS) and line.strip() not in (BEGIN, END):
-            raise NotebookError(f"solutions/{kata.folder}/{kata.filename}: a marker word outside a marker line: {line.strip()!r}")
+            raise NotebookError(f"{kata.solution_path(CHECKOUT).as_posix()}: a marker word outside a marker line: "
+                                f"{line.strip()!r}")
 
     points = kata.points
     data_arg = ""
@@ -310,10 +160,10 @@ def build_notebook(root: Path, kata: Kata) -> dict:
         ("markdown", "## Your answer\n\nThe answer cell: write your code here (the docstrings state the shapes and dtypes).", None, False),
         ("code", solution, {"grade_id": "answer", "solution": True}, False),
         ("markdown", "## Tests\n\nRun the test runner first (it is folded: it only defines helpers), then the tests.", None, False),
-        ("code", RUNNER.replace("@MODULE@", kata.module), {"grade_id": "test_runner", "locked": True}, True),
+        ("code", RUNNER.replace(MODULE_PLACEHOLDER, kata.module), {"grade_id": "test_runner", "locked": True}, True),
         (
             "code",
-            f"# Visible tests: exercises/{kata.folder}/{kata.visible_test_file}, {points.visible} points, all or nothing.\n"
+            f"# Visible tests: {kata.visible_tests_path(CHECKOUT).as_posix()}, {points.visible} points, all or nothing.\n"
             f"run_kata_tests({kata.visible_test_file!r}, {_literal(visible)})\n",
             {"grade_id": "visible_tests", "grade": True, "locked": True, "points": points.visible},
             False,
@@ -324,7 +174,7 @@ def build_notebook(root: Path, kata: Kata) -> dict:
             "# copy does not contain them, and there this cell only checks that the kata is started.\n"
             "require_kata_started()\n"
             f"{HIDDEN_BEGIN}\n"
-            f"run_kata_tests({hidden_file!r}, {_literal(hidden)}, hidden=True{data_arg})\n"
+            f"run_kata_tests({kata.hidden_test_file!r}, {_literal(hidden)}, hidden=True{data_arg})\n"
             f"{HIDDEN_END}\n",
             {"grade_id": "hidden_tests", "grade": True, "locked": True, "points": points.hidden},
             False,
@@ -338,7 +188,8 @@ def build_notebook(root: Path, kata: Kata) -> dict:
             allowed = {"BEGIN HIDDEN TESTS", "END HIDDEN TESTS"}
             # the markers must be the block's own lines, nowhere inside the tests
             if sum(w in ln for ln in text.splitlines() for w in allowed) != 2:
-                raise NotebookError(f"hidden_tests/{kata.folder}: the tests contain nbgrader's hidden-test marker words")
+                raise NotebookError(f"{kata.hidden_dir(CHECKOUT / HIDDEN_TESTS).as_posix()}: the tests contain nbgrader's "
+                                    "hidden-test marker words")
         if markers - allowed:
             raise NotebookError(f"kata {kata.label}: nbgrader marker words {sorted(markers - allowed)} in a {kind} cell")
 
@@ -411,7 +262,7 @@ def write_course(root: Path, course: Path, katas: list[Kata], log) -> None:
     course.mkdir(parents=True, exist_ok=True)
     config = course / CONFIG
     if not config.exists():
-        config.write_text(CONFIG_TEXT, encoding="utf-8")
+        config.write_text(render(CONFIG, marker=CONFIG_MARKER), encoding="utf-8")
     for kata in katas:
         path = notebook_path(course, kata)
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -474,9 +325,9 @@ def _generate_here(assignments: list[str]) -> int:
         if not result["success"]:
             error = (result.get("error") or "").strip().splitlines()  # a traceback: its last line says what
             print(f"{assignment}:\n{result.get('log') or ''}\n{error[-1] if error else ''}", flush=True)
-            return 1
+            return ExitCode.FAILED
         print(f"[{i}/{len(assignments)}] release/{assignment} ({time.perf_counter() - start:.1f} s)", file=sys.stderr, flush=True)
-    return 0
+    return ExitCode.OK
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -501,7 +352,7 @@ def main(argv: list[str]) -> int:
         katas = registry.select(args.katas)
     except registry.UnknownKata as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return USAGE_ERROR
+        return ExitCode.USAGE
     course = args.course.resolve()
     try:
         if not args.no_release:
@@ -513,19 +364,19 @@ def main(argv: list[str]) -> int:
             log(note)
         write_course(repo_root(), course, katas, log)
         if args.no_release:
-            return 0
+            return ExitCode.OK
         note = prepare_gradebook(course)
         if note:
             log(note)
         generate(course, katas, log)
     except NotebookError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return USAGE_ERROR
+        return ExitCode.USAGE
     except (OSError, subprocess.SubprocessError) as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return USAGE_ERROR
+        return ExitCode.USAGE
     log(f"course ready in {course}: source/ (with solutions and hidden tests), release/ (for students), {GRADEBOOK} (keep it private)")
-    return 0
+    return ExitCode.OK
 
 
 if __name__ == "__main__":

@@ -16,11 +16,12 @@ import time
 from pathlib import Path
 
 from grader import registry
+from grader.exits import ExitCode
 from grader.paths import default_hidden_tests, repo_root
 from grader.registry import GROUPS, Kata
+from grader.results import Status
 
-USAGE_ERROR = 2
-NOTE_STATUSES = ("error", "unavailable")  # a failing or unstarted kata is a score, not a note
+NOTE_STATUSES = (Status.ERROR, Status.UNAVAILABLE)  # a failing or unstarted kata is a score, not a note
 
 
 def student_repos(folder: Path) -> tuple[list[Path], list[Path]]:
@@ -62,8 +63,8 @@ def grade_student(repo: Path, root: Path, hidden: Path, katas: list[Kata], time_
         try:
             result = grade_kata(
                 kata,
-                impl_file=repo / "exercises" / kata.folder / kata.filename,
-                visible_tests=root / "exercises" / kata.folder / kata.visible_test_file,
+                impl_file=kata.stub_path(repo),
+                visible_tests=kata.visible_tests_path(root),
                 hidden_tests=hidden,
                 groups=list(GROUPS),
                 time_limit=time_limit,
@@ -101,20 +102,20 @@ def main(argv: list[str]) -> int:
         katas = registry.select(args.katas)
     except registry.UnknownKata as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return USAGE_ERROR
+        return ExitCode.USAGE
     hidden = (args.hidden or default_hidden_tests(root)).resolve()
-    missing = [k.folder for k in katas if not (hidden / k.folder).is_dir()]
+    missing = [k.folder for k in katas if not k.hidden_dir(hidden).is_dir()]
     if missing:
         print(f"error: no hidden tests for {', '.join(missing)} in {hidden} (give --hidden DIR: the hidden_tests/ "
               "folder of the private repository)", file=sys.stderr)
-        return USAGE_ERROR
+        return ExitCode.USAGE
     if not args.students.is_dir():
         print(f"error: no folder {args.students}", file=sys.stderr)
-        return USAGE_ERROR
+        return ExitCode.USAGE
     repos, broken = student_repos(args.students)
     if not repos and not broken:
         print(f"error: no student repositories (folders holding exercises/) in {args.students}", file=sys.stderr)
-        return USAGE_ERROR
+        return ExitCode.USAGE
 
     def progress(line: str) -> None:
         print(line, file=sys.stderr, flush=True)
@@ -138,8 +139,8 @@ def main(argv: list[str]) -> int:
             args.csv.write_text(buf.getvalue())
         except OSError as exc:
             print(f"error: cannot write {args.csv}: {exc}", file=sys.stderr)
-            return USAGE_ERROR
+            return ExitCode.USAGE
         progress(f"wrote {len(rows)} rows to {args.csv}")
     else:
         sys.stdout.write(buf.getvalue())
-    return 0
+    return ExitCode.OK
