@@ -112,15 +112,20 @@ BASELINE_KINDS = {"cython": "Cython", "numba": "numba"}  # baseline_kind -> its 
 
 _LIBRARY = "the katas are written in NumPy; calling a vision library skips the exercise"
 _PROJECT = "it holds the project's own answers"
-_PROCESS = "it reaches into the grading process"
+_INTERPRETER = "a kata never needs it: it reaches into the interpreter or the machine instead of computing"
+_PARALLEL = "it runs work beside the submission's one thread, and the speed target compares single-threaded code"
+_COMPILER = "the katas are NumPy katas: a compiler changes what the speed target measures"
 FORBIDDEN_EVERYWHERE = {
     **dict.fromkeys(("torch", "torchvision", "cv2", "detectron2", "mmcv", "mmdet", "kornia", "tensorflow", "jax",
                      "skimage", "ultralytics", "torchmetrics"), _LIBRARY),
     **dict.fromkeys(("grader", "solutions", "hidden_tests"), _PROJECT),
-    # A kata needs none of these; each lets code reach the grader's own objects, its timer or its result channel.
+    **dict.fromkeys(("numba", "llvmlite", "Cython", "pyximport", "pythran", "taichi", "numexpr", "cffi", "cupy",
+                     "mypyc", "jaxlib", "tvm", "triton"), _COMPILER),
+    **dict.fromkeys(("subprocess", "multiprocessing", "threading", "_thread", "concurrent"), _PARALLEL),
+    # Not a defence (the sandbox is): none of these belongs in a NumPy kata, and each would make a grade harder
+    # to read (a submission that inspects its caller, signals, or opens sockets).
     **dict.fromkeys(("ctypes", "gc", "inspect", "importlib", "builtins", "__main__", "pytest", "_pytest", "pluggy",
-                     "subprocess", "multiprocessing", "threading", "_thread", "concurrent", "signal", "socket",
-                     "pty", "resource", "tracemalloc", "faulthandler", "atexit"), _PROCESS),
+                     "signal", "socket", "pty", "resource", "tracemalloc", "faulthandler", "atexit"), _INTERPRETER),
 }
 
 _ENTRIES = (
@@ -141,7 +146,7 @@ _ENTRIES = (
         title="Greedy and batched non-maximum suppression",
         functions=("nms", "batched_nms"),
         points=Points(visible=3, hidden=5, speed=2),
-        speed_target=15.0,
+        speed_target=30.0,
         baseline_kind="numba",
         topic="vectorised NMS",
         graded_against="torchvision golden data",

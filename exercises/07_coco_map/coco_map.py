@@ -84,7 +84,8 @@ def _interpolated_precision(tp: np.ndarray, fp: np.ndarray, n_gt: np.ndarray) ->
     """The 101-point interpolated precision of ranked detection lists.
 
     Precision at rank i is ``tp / (tp + fp + eps)`` (pycocotools adds ``eps = np.spacing(1)``, which is why a
-    perfect detector scores 0.9999999999999998), recall is ``tp / n_gt``. The envelope replaces each
+    perfect detector scores 0.9999999999999998 on a class with one ground truth; from two on, ``k / (k + eps)``
+    is exactly 1.0), recall is ``tp / n_gt``. The envelope replaces each
     precision by the highest precision at any later rank; the curve is then sampled at each recall point
     r in RECALL_THRESHOLDS: the envelope's value at the first rank whose recall is >= r, or 0 if the recall
     never reaches r.

@@ -24,7 +24,7 @@ def test_perfect_detector():
     boxes = [[0, 0, 50, 50], [100, 100, 300, 300]]  # areas 2500 (medium) and 40000 (large)
     r = evaluate([gt(boxes, [1, 2])], [det(boxes, [0.9, 0.8], [1, 2])])
     assert set(KEYS) <= set(r) and set(r["per_class"]) == {1, 2}
-    # pycocotools divides by tp + fp + eps, so "1" is 0.9999999999999998
+    # one object per class, and pycocotools divides by tp + fp + eps: its AP of "1" is 0.9999999999999998 here
     for key in ("AP", "AP50", "AP75", "APm", "APl", "AR1", "AR10", "AR100", "ARm", "ARl"):
         assert r[key] == approx(1.0), key
     assert r["APs"] == -1.0 and r["ARs"] == -1.0  # no small object: undefined, not 0

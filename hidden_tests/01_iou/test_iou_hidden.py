@@ -72,6 +72,26 @@ def test_degenerate_pairs():
     check_array(generalized_box_iou(boxes, boxes), expected, what="GIoU among zero-area boxes")
 
 
+def test_giou_of_degenerate_boxes_on_one_line():
+    # distinct points (and segments) on one horizontal or vertical line: U = 0 and C = 0, so GIoU 0, not -1
+    boxes = np.array([
+        [1.0, 1.0, 1.0, 1.0], [3.0, 1.0, 3.0, 1.0], [1.0, 5.0, 1.0, 5.0],  # points; (3, 1) and (1, 5) share a line with (1, 1)
+        [0.0, 4.0, 10.0, 4.0], [5.0, 4.0, 20.0, 4.0],  # two segments on the line y = 4
+    ])
+    expected = np.array([
+        [0.0, 0.0, 0.0, -1.0, -1.0],
+        [0.0, 0.0, -1.0, -1.0, -1.0],
+        [0.0, -1.0, 0.0, -1.0, -1.0],
+        [-1.0, -1.0, -1.0, 0.0, 0.0],
+        [-1.0, -1.0, -1.0, 0.0, 0.0],
+    ])
+    for dtype in (np.float32, np.float64):
+        check_array(box_iou(boxes.astype(dtype), boxes.astype(dtype)), np.zeros((5, 5)),
+                    what=f"IoU among points and segments ({np.dtype(dtype)})", dtype=dtype)
+        check_array(generalized_box_iou(boxes.astype(dtype), boxes.astype(dtype)), expected,
+                    what=f"GIoU among points and segments, some on one line ({np.dtype(dtype)})", dtype=dtype)
+
+
 def test_touching_and_nested():
     a = np.array([[0.0, 0.0, 9.0, 9.0]])
     others = np.array([[9.0, 0.0, 18.0, 9.0], [0.0, 9.0, 9.0, 18.0], [3.0, 3.0, 6.0, 6.0]])

@@ -102,6 +102,21 @@ def test_batched_negative_coordinates_identical_boxes():
     check_indices(batched_nms(boxes, scores, np.array([0, 1, 0]), 0.5), [0, 1], what="batched_nms, negative coordinates")
 
 
+def test_batched_classes_apart_on_a_large_image():
+    # in a 4000-pixel image, a fixed offset per class (say class * 1000, added to every coordinate) moves a
+    # class-1 box onto a class-0 box 1000 pixels away on both axes, and a class-2 box onto one 2000 pixels away
+    boxes = np.array([[2000.0, 1500, 2400, 1900], [1000, 500, 1400, 900], [2100, 2300, 2500, 2700], [100, 300, 500, 700]])
+    scores = np.array([0.9, 0.8, 0.7, 0.6])
+    check_indices(batched_nms(boxes, scores, np.array([0, 1, 0, 2]), 0.5), [0, 1, 2, 3],
+                  what="batched_nms, boxes of three classes 1000 and 2000 pixels apart")
+    rng = np.random.default_rng(14)
+    boxes, scores, cluster = baseline.clustered_boxes(rng, 1500, clusters=60)
+    boxes *= np.float32(4.0)  # coordinates up to about 4800
+    classes = np.where(rng.uniform(size=1500) < 0.6, cluster % 9, rng.integers(0, 9, size=1500))
+    check_indices(batched_nms(boxes, scores, classes, 0.5), baseline.batched_nms(boxes, scores, classes, 0.5),
+                  what="batched_nms, 1500 boxes of 9 classes in a 4800-pixel image")
+
+
 def test_batched_order_across_classes():
     boxes = np.array([[0.0, 0, 10, 10], [20, 20, 30, 30], [0, 0, 10, 10], [40, 40, 50, 50]])
     scores = np.array([0.2, 0.9, 0.2, 0.5])

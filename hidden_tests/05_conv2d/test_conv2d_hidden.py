@@ -271,6 +271,36 @@ def test_dx_when_the_stride_does_not_divide(x_shape, w_shape, stride, padding, d
     assert untouched.any() and np.all(dx[untouched] == 0), f"dx for {label}: pixels no window reads must get 0"
 
 
+@pytest.mark.parametrize(
+    "x_shape, w_shape, stride, padding",
+    [
+        ((1, 3, 224, 224), (4, 3, 7, 7), 2, 3),  # the ResNet stem: r = 1 <= p = 3, row and column 223 are read
+        ((2, 2, 9, 9), (3, 2, 3, 3), 3, 1),  # r = 2, p = 1: row 7 read, row 8 never
+        ((1, 2, 11, 8), (3, 2, 4, 3), (4, 3), (2, 1)),  # rows: r = 3, p = 2 (rows 8-9 read, 10 never); columns: r = p = 1
+    ],
+)
+def test_dx_rows_restored_by_output_padding(x_shape, w_shape, stride, padding):
+    # conv_transpose2d needs output_padding = r = (H + 2p - d(k-1) - 1) % s to give back dx's last r rows; only the
+    # last max(0, r - p) of them are never read (the others are rows the crop of p would cut), so only those are 0
+    rng = np.random.default_rng([502, x_shape[2]])
+    x, w, b, dout = make_arrays(rng, x_shape, w_shape, stride, padding, 1)
+    label = describe(x_shape, w_shape, stride, padding, 1, 1)
+    _, cache = conv2d_forward(x, w, b, stride, padding)
+    dx, _, _ = conv2d_backward(dout, cache)
+    expected = torch_conv(x, w, b, dout, stride, padding, 1, 1)[1]
+    check_array(dx, expected, what=f"dx for {label}", rtol=1e-9, atol=1e-11, dtype=np.float64)
+    for axis, size, k, s, p in zip((2, 3), x_shape[2:], w_shape[2:], pair(stride), pair(padding)):
+        r = (size + 2 * p - (k - 1) - 1) % s
+        name = ("row", "column")[axis - 2]
+        for i in range(size - r, size):
+            line = np.take(dx, i, axis=axis)
+            if i < size + p - r:
+                assert np.any(line != 0), (
+                    f"dx for {label}: {name} {i} (restored by output_padding = {r}) is read by a window: its gradient is not 0")
+            else:
+                assert np.all(line == 0), f"dx for {label}: {name} {i} is read by no window: its gradient must be 0"
+
+
 def test_kernel_as_large_as_the_padded_input():
     targeted((2, 3, 4, 5), (2, 3, 4, 5), seed=16)  # a single output pixel
     targeted((1, 2, 3, 3), (3, 2, 5, 4), padding=(1, 1), dilation=(1, 1), seed=17)

@@ -52,7 +52,7 @@ def test_larger_dataset_agrees_with_the_baseline():
 def test_perfect_detector():
     boxes = [[0, 0, 20, 20], [0, 0, 50, 50], [100, 100, 300, 300]]
     r = agree([gt(boxes, [1, 1, 2])], [det(boxes, [0.9, 0.8, 0.7], [1, 1, 2])], "a perfect detector")
-    assert abs(r["AP"] - 1.0) < 1e-12, "a perfect detector scores 1 (0.9999999999999998 in pycocotools)"
+    assert abs(r["AP"] - 1.0) < 1e-12, "a perfect detector scores 1 (pycocotools: 0.9999999999999998 for a class of one object)"
 
 
 def test_iou_exactly_at_thresholds():
@@ -77,6 +77,21 @@ def test_crowd_regions():
     agree([truth], [found], "a crowd region absorbing several detections")
     truth = gt([[0, 0, 100, 100], [0, 0, 100, 100]], [1, 1], iscrowd=np.array([1, 0], bool))
     agree([truth], [det([[0, 0, 100, 100], [0, 0, 100, 100]], [0.9, 0.8], [1, 1])], "a regular box under a crowd region")
+
+
+def test_ground_truth_ignored_for_its_area_is_used_up_once_matched():
+    # In "medium", the 100x100 object (area 10000 > 96**2) is ignored. The first 90x90 detection (IoU 0.81, area
+    # 8100: medium) matches it and is ignored; the second finds it used up (only crowds stay free), matches
+    # nothing and, being medium itself, is a false positive: APm 0.45, not the 0.8 of a ground truth left free.
+    truth = gt([[0, 0, 100, 100], [200, 200, 250, 250]], [1, 1])
+    found = det([[0, 0, 90, 90], [10, 10, 100, 100], [200, 200, 250, 250]], [0.9, 0.8, 0.7], [1, 1, 1])
+    r = agree([truth], [found], "two detections on a ground truth too large for medium")
+    assert abs(r["APm"] - 0.45) < 1e-12, f"APm {r['APm']!r}: an ignored ground truth, once matched, is used up"
+    # the same through the area field: a 40x40 box whose (segmentation) area 900 makes it small, ignored in
+    # "medium", where the two 40x40 detections on it count
+    truth = gt([[0, 0, 40, 40], [100, 100, 150, 150]], [3, 3], area=np.array([900.0, 2500.0]))
+    found = det([[0, 0, 40, 40], [0, 0, 40, 40], [100, 100, 150, 150]], [0.9, 0.8, 0.7], [3, 3, 3])
+    agree([truth], [found], "two detections on a ground truth whose area field is out of the range")
 
 
 def test_one_detection_overlapping_several_ground_truths():
