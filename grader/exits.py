@@ -8,3 +8,4 @@ class ExitCode(IntEnum):
     OK = 0
     FAILED = 1  # the command ran and found something wrong: a failing check, a stale stub, an unreadable hint
     USAGE = 2  # nothing was done: a usage or setup error
+    INTERRUPTED = 130  # stopped by Ctrl-C (128 + SIGINT, as a shell reports it); what was done is written

@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass, field
 from enum import Enum
 
 from grader.registry import Kata
+from grader.reports.text import clean_failures, clean_message, clean_output
 
 
 class Word(str, Enum):
@@ -44,7 +45,7 @@ class Refusal(Word):
     """
 
     FORBIDDEN = "forbidden"  # a forbidden import or construct
-    TAMPERING = "tampering"  # something the grader relies on was replaced, or its result channel forged
+    TAMPERING = "tampering"  # work left running in the worker that would slow the baseline while it is timed
 
     def says(self, detail: str) -> str:
         """The one-line message of this refusal: ``forbidden: <detail>``."""
@@ -79,6 +80,15 @@ class CheckResult:
         self.status = Status(self.status)
         self.refusal = Refusal(self.refusal) if self.refusal else None
 
+    def __setattr__(self, name: str, value) -> None:
+        # A submission chooses what its exceptions say: every text is made safe here, on its way into any
+        # result however it is built or changed, so that no report can be broken or flooded by it.
+        if name == "message":
+            value = clean_message(value)
+        elif name == "failures":
+            value = clean_failures(value)
+        super().__setattr__(name, value)
+
     @property
     def ok(self) -> bool:
         return self.status == Status.PASSED
@@ -109,6 +119,14 @@ class KataResult:
     output_tail: str = ""
     seconds: float = 0.0
     setup_error: str | None = None
+
+    def __setattr__(self, name: str, value) -> None:
+        # As CheckResult's texts: the runner sets these after building the result.
+        if name == "output_tail":
+            value = clean_output(value)
+        elif name == "setup_error" and value is not None:
+            value = clean_message(value)
+        super().__setattr__(name, value)
 
     @property
     def points(self) -> int:

@@ -1,15 +1,14 @@
-"""What a submission may not do, and how grading enforces it.
+"""What a submission may not use, reported as a one-line reason. A policy, not the defence: the sandbox is that.
 
-Three defences, each reported to the learner as a one-line reason:
+- :func:`scan_source` reads the submission's source (its AST, never running it) before anything runs, for
+  forbidden imports (``import x``, ``from x import y``, ``__import__("x")``, ``importlib.import_module("x")``)
+  and for constructs a NumPy kata never needs (frames, ``sys.modules``, ``exec``, raw file descriptors, ...).
+- :class:`ImportGuard` refuses the same imports at run time inside the worker, whichever way they are spelled,
+  while the submission's code (any file in its folder) runs, and remembers them for the judge.
 
-- :func:`scan_source` reads the submission's source (its AST, never running it) for forbidden imports —
-  ``import x``, ``from x import y``, ``__import__("x")``, ``importlib.import_module("x")`` — and for reaching
-  into the grading process (frames, ``sys.modules``, ``exec``, writing to raw file descriptors, ...).
-- :class:`ImportGuard` stops the same imports at run time, whichever way they are spelled, while the
-  submission's code (any file in its folder) runs.
-- :class:`Snapshot` records the objects the harness relies on (NumPy's and the timer's functions, the
-  comparison helpers, the baseline, pytest's reporting) before the submission is imported; :meth:`changed`
-  names any that the submission has replaced since.
+A submission in control of its own process can switch the guard off; it gains nothing by it: the libraries
+it would import are hidden in the sandbox, and the judge checks every answer itself. This module imports
+only the standard library, because the worker loads it in a sandbox where the grader package is not visible.
 """
 from __future__ import annotations
 
@@ -20,7 +19,8 @@ import os
 import sys
 from dataclasses import dataclass
 
-# Reaching into the grading process: attributes a kata never needs, by the module they hang off.
+_REACHES = "it reaches into the interpreter instead of computing"
+# Reaching into the interpreter: attributes a kata never needs, by the module they hang off.
 _TAMPER_ATTRIBUTES = {
     "sys": {"_getframe", "modules", "meta_path", "path_hooks", "settrace", "setprofile", "_current_frames"},
     "os": {"write", "writev", "pwrite", "dup", "dup2", "fork", "forkpty", "system", "popen", "kill", "killpg",
@@ -90,19 +90,19 @@ def scan_source(source: str, forbidden: dict[str, str]) -> list[Violation]:
                                            "the grader must be able to see what a submission imports"))
         elif isinstance(node, ast.Attribute):
             if node.attr in _INTROSPECTION:
-                found.append(Violation(node.lineno, f"uses .{node.attr}", "it reaches into the grading process"))
+                found.append(Violation(node.lineno, f"uses .{node.attr}", _REACHES))
             elif isinstance(node.value, ast.Name):
                 for module, names in aliases.items():
                     if node.value.id in names:
                         _check_attribute(module, node.attr, node.lineno, found)
         elif isinstance(node, ast.Name) and node.id in _TAMPER_NAMES:
-            found.append(Violation(node.lineno, f"uses {node.id}", "it reaches into the grading process"))
+            found.append(Violation(node.lineno, f"uses {node.id}", _REACHES))
     return sorted(set(found), key=lambda v: (v.line, v.what))
 
 
 def _check_attribute(module: str, attr: str, line: int, found: list[Violation]) -> None:
     if attr in _TAMPER_ATTRIBUTES.get(module, ()) or attr.startswith(_TAMPER_PREFIXES.get(module, ("\0",))):
-        found.append(Violation(line, f"uses {module}.{attr}", "it reaches into the grading process"))
+        found.append(Violation(line, f"uses {module}.{attr}", _REACHES))
 
 
 class ForbiddenImport(ImportError):
@@ -164,28 +164,3 @@ class ImportGuard:
         if not name.startswith("."):
             self._check([name], 1)
         return self._import_module(name, package)
-
-
-def _callables(namespace: dict) -> dict[str, object]:
-    return {k: v for k, v in namespace.items() if callable(v) or isinstance(v, (staticmethod, classmethod, property))}
-
-
-class Snapshot:
-    """The functions and classes of some modules and classes, to detect later replacement."""
-
-    def __init__(self, modules: list[object], classes: list[type] = ()):
-        self._entries: list[tuple[str, dict, dict[str, object]]] = []
-        for module in modules:
-            self._entries.append((module.__name__, module.__dict__, _callables(module.__dict__)))
-        for cls in classes:
-            self._entries.append((f"{cls.__module__}.{cls.__qualname__}", cls.__dict__, _callables(dict(cls.__dict__))))
-
-    def changed(self) -> list[str]:
-        """Dotted names of recorded objects that are no longer the same object."""
-        missing = object()
-        return [
-            f"{owner}.{name}"
-            for owner, namespace, recorded in self._entries
-            for name, obj in recorded.items()
-            if namespace.get(name, missing) is not obj
-        ]

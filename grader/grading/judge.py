@@ -1,101 +1,132 @@
-"""Grades one kata inside its own subprocess: imports the submission, runs its check groups, times it.
+"""Judges one kata in a process of its own: the tests, the comparisons and the timing. It never runs submission code.
 
-Started by :mod:`grader.grading.runner` as ``python -m grader.grading.harness SPEC_JSON``, with a one-time token on stdin.
-The submission's process is untrusted, so everything the harness relies on (the result channel, the timer,
-the baseline, the comparison helpers, pytest) is bound before the submission is imported; an import guard
-refuses forbidden modules while it runs; and after the import and after every check group the harness
-verifies that nothing it relies on was replaced (``grader.grading.guard``). Results go to a dedicated pipe as JSON
-lines carrying the token, never to stdout, so nothing a submission prints or writes can pass for a result.
-Each group is announced when it starts, so the parent can tell which check a crash or a hang interrupted.
+Started by :mod:`grader.grading.runner` as ``python -m grader.grading.judge SPEC_JSON``. The judge copies the
+submission into a scratch folder, starts the worker in the sandbox (:mod:`grader.grading.sandbox`), which
+imports it, and installs in ``sys.modules`` a stand-in module whose functions forward every call to the
+worker (:mod:`grader.grading.proxy`). The visible and hidden tests then run here, unchanged, with pytest; the
+speed check runs the compiled baseline here and times the worker's round trips by the judge's own clock.
+
+Results go to the runner as JSON lines on a pipe of their own. The worker inherits none of the judge's file
+descriptors and, in a sandbox, cannot see the judge's process or files at all. Each group is announced when it
+starts, so the runner can tell which check a hang interrupted.
 """
+
 from __future__ import annotations
 
-import builtins
 import importlib
-import importlib.util
 import json
 import os
+import secrets
+import signal
 import sys
-import threading
+import tempfile
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
-from _pytest import reports as _pytest_reports
-from _pytest import runner as _pytest_runner
 
-from grader.grading import checks, outcomes, timing
-from grader.grading.guard import ImportGuard, Snapshot
+from grader.grading import proxy, sandbox, timing
 from grader.grading.outcomes import error_lines, one_line, tests_status
+from grader.grading.process import signal_name
 from grader.registry import find
-from grader.results import Refusal, Refused, Status
+from grader.results import Refusal, Status
 
-_write, _dumps, _enumerate_threads, _waitpid = os.write, json.dumps, threading.enumerate, os.waitpid
-_says_tampering = Refusal.TAMPERING.says  # bound, as the line above, before any submission can replace it
-SPEED_SEED = 20261122
+WHILE_IMPORTING = "while importing the submission"
 
 
 class Channel:
-    """Writes JSON records, each carrying the run's token, to the result pipe inherited from the parent."""
+    """Writes JSON records to the result pipe inherited from the runner."""
 
-    def __init__(self, fd: int, token: str):
+    def __init__(self, fd: int):
         self._fd = fd
-        self._token = token
 
     def send(self, **record) -> None:
-        data = (_dumps({**record, "token": self._token}) + "\n").encode()
+        data = (json.dumps(record) + "\n").encode()
         while data:
-            data = data[_write(self._fd, data):]
+            data = data[os.write(self._fd, data):]
 
 
-def _read_token() -> str:
-    """The token the parent wrote on stdin; stdin is then closed, so the submission can't read it again."""
-    token = sys.stdin.readline().strip()
-    devnull = os.open(os.devnull, os.O_RDONLY)
-    os.dup2(devnull, 0)
-    os.close(devnull)
-    return token
+def where(stage: str) -> str:
+    return WHILE_IMPORTING if stage == "import" else f"during the {stage} checks"
 
 
-class Integrity:
-    """Forbidden imports seen at run time, and objects the harness relies on that the submission replaced."""
+class Session:
+    """The worker for one kata: started, asked to import the submission, watched, and started again after a
+    call that the judge had to stop (a test's timeout), so the next group of checks still runs."""
 
-    def __init__(self, guard: ImportGuard, snapshot: Snapshot):
-        self._guard, self._snapshot = guard, snapshot
+    def __init__(self, kata, impl_file: Path, backend: sandbox.Backend, limits: sandbox.Limits):
+        self.kata, self.backend, self.limits = kata, backend, limits
+        self.scratch = sandbox.prepare_scratch(Path(tempfile.mkdtemp(prefix="cv-katas-")), impl_file)
+        self.scratch.hidden = sandbox.hidden_packages(kata.forbidden_imports)
+        self.worker: proxy.WorkerProcess | None = None
+        self.functions: list[str] = []
+        self.tasks_at_start = 0
 
-    def problem(self, *, idle: bool = False) -> Refused | None:
-        if self._guard.violations:
-            return Refused(Refusal.FORBIDDEN, self._guard.violations[0])
-        replaced = self._snapshot.changed()
-        if replaced:
-            more = f" and {len(replaced) - 1} more" if len(replaced) > 1 else ""
-            return _tampering(f"the submission replaced {replaced[0]}{more}, which the grader relies on")
-        if idle:
-            # Work left running in the background would slow the baseline down while it is timed.
-            if len(_enumerate_threads()) > 1:
-                return _tampering("the submission left threads running during the speed check")
-            try:
-                if _waitpid(-1, os.WNOHANG) == (0, 0):
-                    return _tampering("the submission left child processes running during the speed check")
-            except ChildProcessError:
-                pass
+    def start(self) -> proxy.WorkerProcess:
+        argv, env = sandbox.worker_command(self.backend, self.scratch, self.limits)
+        cwd = str(self.scratch.root) if self.backend is sandbox.Backend.NONE else None
+        self.worker = proxy.WorkerProcess(argv, env, output_fd=1, cwd=cwd, preexec_fn=sandbox.preexec(self.backend))
+        self.worker.echo(None)  # the worker is up: its own threads and processes are the ones to expect
+        self.tasks_at_start = sandbox.task_count(self.backend, self.worker.proc.pid)
+        return self.worker
+
+    def load(self) -> dict:
+        """Import the submission in the worker: the reply has ``functions`` or ``raised``, and ``violations``."""
+        reply = self.worker.request({
+            "op": "import", "module": self.kata.module, "functions": list(self.kata.functions),
+            "forbidden": self.kata.forbidden_imports,
+        })
+        self.functions = [f for f in reply.get("functions", []) if f in self.kata.functions]
+        return reply
+
+    def install(self, lazy: bool = False):
+        module = proxy.submission_module(self.worker, self.kata.module, self.functions, lazy=lazy)
+        if not lazy:
+            sys.modules[self.kata.module] = module
+        return module
+
+    def ended_by_itself(self) -> bool:
+        """The worker's process is gone, and not because the judge stopped it."""
+        return self.worker is not None and not self.worker.alive() and self.worker.broken != proxy.STOPPED
+
+    def stopped_by_judge(self) -> bool:
+        return self.worker is not None and self.worker.broken == proxy.STOPPED
+
+    def end_reason(self, stage: str) -> str:
+        """How the worker's process ended, and where: the same words whatever the sandbox."""
+        code = self.worker.proc.poll()
+        sig = sandbox.exit_signal(self.backend, code)
+        if sig is not None:
+            return f"crashed: the process was killed by {signal_name(sig)} {where(stage)}"
+        if self.worker.broken and self.worker.broken not in ("ended", proxy.STOPPED):
+            return f"did not complete: the submission's process {self.worker.broken} {where(stage)}"
+        return (f"did not complete: the process exited with code {code} {where(stage)} "
+                "(sys.exit or os._exit in the submission?)")
+
+    def interference(self) -> str | None:
+        """What the submission left running between calls (threads, processes), which would slow the
+        baseline down while it is timed."""
+        now = sandbox.task_count(self.backend, self.worker.proc.pid)
+        if now > self.tasks_at_start:
+            return f"the submission left {now - self.tasks_at_start} threads or processes running during the speed check"
         return None
 
+    def close(self) -> None:
+        if self.worker is not None:
+            self.worker.close()
+        self.scratch.cleanup()
 
-def _tampering(detail: str) -> Refused:
-    return Refused(Refusal.TAMPERING, _says_tampering(detail))
-
-
-def import_submission(module_name: str, path: str):
-    """Import the learner's file as module ``module_name`` (so tests can ``import`` it by that name)."""
-    folder = os.path.dirname(os.path.abspath(path))
-    if folder not in sys.path:
-        sys.path.insert(0, folder)  # lets a submission import helper modules of its own from its folder
-    spec = importlib.util.spec_from_file_location(module_name, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[module_name] = module
-    spec.loader.exec_module(module)
-    return module
+    def restart(self) -> bool:
+        """A fresh worker after the judge stopped the last one mid-call; False when it cannot start."""
+        try:
+            self.worker.close()
+            self.start()
+            self.load()
+        except proxy.WorkerGone:
+            return False
+        self.install()
+        return True
 
 
 class _Collector:
@@ -119,6 +150,36 @@ class _Collector:
             self.outcomes[report.nodeid] = (report.outcome, _short_message(report) if report.failed else "")
 
 
+class TestTimeout(Exception):
+    """A test ran past the kata's per-test limit."""
+
+
+class _PerTestTimeout:
+    """A pytest plugin: each test's call stops after ``seconds``, and the group stops at its first timeout
+    (the worker was stopped mid-call; the next group starts a fresh one)."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self.fired = False
+
+    def _expire(self, signum, frame):
+        raise TestTimeout(f"timed out after {self.seconds:g} s")
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_call(self, item):
+        previous = signal.signal(signal.SIGALRM, self._expire)
+        signal.setitimer(signal.ITIMER_REAL, self.seconds)
+        try:
+            outcome = yield
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+        excinfo = outcome.excinfo
+        if excinfo is not None and excinfo[0] is TestTimeout:
+            self.fired = True
+            item.session.shouldstop = "a test timed out"
+
+
 def _short_message(report) -> str:
     crash = getattr(report.longrepr, "reprcrash", None)
     return one_line(crash.message if crash is not None else str(report.longrepr), limit=300)
@@ -134,18 +195,17 @@ def run_tests(paths: list[str], *, hidden: bool, timeout: float, exitfirst: bool
         "-p", "no:terminal",  # results come from the collector; nothing of a test's source is printed
         "-p", "no:cacheprovider",
         "-p", "no:randomly",
-        "-s",  # a submission's prints go straight to the (capped) output pipe, never to a buffer
-        "--noconftest",  # a conftest.py beside the submission could rewrite the outcomes
-        "-p", "timeout",
-        f"--timeout={timeout:g}",
-        "--timeout-method=signal",
+        "-s",
+        "--noconftest",  # a conftest.py beside the tests is not the grader's
+        "-p", "no:timeout",  # the judge's own per-test limit below reports "timed out after N s"
         "-W", "ignore::pytest.PytestAssertRewriteWarning",
     ]
     if hidden:
         args.append("--assert=plain")
     if exitfirst:
         args.append("--exitfirst")
-    exit_code = _pytest_main(args, plugins=[collector])
+    limit = _PerTestTimeout(timeout)
+    exit_code = pytest.main(args, plugins=[collector, limit])
 
     failures = [(nodeid.split("::")[-1], msg) for nodeid, (o, msg) in collector.outcomes.items() if o == "failed"]
     passed = sum(1 for o, _ in collector.outcomes.values() if o == "passed")
@@ -153,7 +213,8 @@ def run_tests(paths: list[str], *, hidden: bool, timeout: float, exitfirst: bool
     record = {"passed": passed, "total": total, "failures": [{"test": t, "message": m} for t, m in failures[:20]]}
     if collector.collect_errors:
         return {**record, "status": Status.ERROR, "message": f"the tests could not be collected: {collector.collect_errors[0]}"}
-    status = tests_status(passed, total, (m for _, m in failures), completed=exit_code in (0, 1))
+    completed = exit_code in (0, 1) or (limit.fired and exit_code == pytest.ExitCode.INTERRUPTED)
+    status = tests_status(passed, total, (m for _, m in failures), completed=completed)
     if status == Status.ERROR:
         message = f"no test ran to completion (pytest exit code {int(exit_code)})"
     elif status == Status.PASSED:
@@ -162,23 +223,117 @@ def run_tests(paths: list[str], *, hidden: bool, timeout: float, exitfirst: bool
         message = "not started: every function still raises NotImplementedError"
     else:
         message = f"{len(failures)} of {total} failed; first: {failures[0][0]}: {failures[0][1]}"
+        if limit.fired:
+            message += " (the tests after a timeout were not run)"
     return {**record, "status": status, "message": message}
 
 
-_pytest_main, _default_rng, _measure = pytest.main, np.random.default_rng, timing.measure
+# --- speed ---------------------------------------------------------------------------------------------------
+
+def _stage(worker: proxy.WorkerProcess, inputs):
+    """Hand the round's arrays to the worker (outside the clock) and put stand-ins for them in ``inputs``."""
+    arrays: dict[int, np.ndarray] = {}
+
+    def swap(v):
+        if type(v) is np.ndarray:
+            key = -(len(arrays) + 1)  # the judge's handles are negative, the worker's positive
+            arrays[key] = v
+            return proxy.Remote(worker, key, "input")
+        if type(v) in (tuple, list):
+            return type(v)(swap(x) for x in v)
+        if type(v) is dict:
+            return {k: swap(x) for k, x in v.items()}
+        return v
+
+    staged = swap(inputs)
+    worker.drop()
+    worker.store(arrays)
+    worker.calls = 0
+    return staged
 
 
-def run_speed(kata, workload: dict, module) -> dict:
-    """Time the submission against the baseline; ``workload`` holds the baseline's functions, bound early."""
-    run_submission = workload["run_submission"]
-    result = _measure(
-        workload["make_inputs"],
-        workload["run_baseline"],
-        lambda inputs: run_submission(module, inputs),
-        workload["compare"],
-        kata.speed_target,
-        lambda k: _default_rng([SPEED_SEED, k]),
-    )
+def _materialize(worker: proxy.WorkerProcess, value):
+    """``value`` with every stand-in for an object in the worker replaced by the object, fetched at once."""
+    pending: list[proxy.Remote] = []
+
+    def collect(v):
+        if type(v) is proxy.Remote:
+            pending.append(v)
+        elif type(v) in (tuple, list):
+            for x in v:
+                collect(x)
+        elif type(v) is dict:
+            for x in v.values():
+                collect(x)
+
+    collect(value)
+    fetched = dict(zip((id(r) for r in pending), worker.fetch(pending))) if pending else {}
+
+    def rebuild(v):
+        if type(v) is proxy.Remote:
+            got = fetched[id(v)]
+            if type(got) is proxy.Remote:  # still not plain data: an object that does its work later, say
+                raise TypeError(f"the submission returned a {v._type}, not NumPy arrays")
+            return got
+        if type(v) in (tuple, list):
+            return type(v)(rebuild(x) for x in v)
+        if type(v) is dict:
+            return {k: rebuild(x) for k, x in v.items()}
+        return v
+
+    return rebuild(value)
+
+
+class Transport:
+    """The pipe's own cost for one round of the workload: fetching a result of the baseline's size and one
+    request per call. Measured before the submission is loaded, so the submission cannot inflate it."""
+
+    def __init__(self, worker: proxy.WorkerProcess, sample_output, repeats: int = 7):
+        worker.store({-1: sample_output})
+        stand_in = proxy.Remote(worker, -1, "sample")
+        fetches, requests = [], []
+        for _ in range(repeats):
+            start = time.perf_counter()
+            worker.fetch([stand_in])
+            fetches.append(time.perf_counter() - start)
+            requests.append(worker.echo(None))
+        worker.drop()
+        self.fetch = float(np.median(fetches))
+        self.request = float(np.median(requests))
+
+    def cost(self, calls: int) -> float:
+        return self.fetch + calls * self.request
+
+
+def run_speed(kata, baseline, session: Session, transport: Transport) -> dict:
+    """Time the submission against the baseline, by the judge's clock, on inputs from a secret seed."""
+    worker = session.worker
+    module = session.install(lazy=True)
+    seed = secrets.randbits(64)
+
+    def idle():
+        problem = session.interference()
+        if problem:
+            raise timing.Interference(problem)
+
+    try:
+        result = timing.measure(
+            baseline.make_inputs,
+            baseline.run_baseline,
+            lambda staged: _materialize(worker, baseline.run_submission(module, staged)),
+            baseline.compare,
+            kata.speed_target,
+            lambda k: np.random.default_rng([seed, k]),
+            prepare=lambda inputs: _stage(worker, inputs),
+            overhead=lambda: transport.cost(worker.calls),
+            idle=idle,
+        )
+    except timing.Interference as exc:
+        return {"status": Status.FAILED, "message": Refusal.TAMPERING.says(str(exc)), "refusal": Refusal.TAMPERING}
+    except proxy.WorkerGone:
+        return {"status": Status.ERROR, "message": session.end_reason("speed")}
+    except (proxy.SubmissionError, Exception) as exc:  # noqa: BLE001  (the submission raised, or sent junk)
+        return {"status": Status.FAILED, "message": one_line(f"the speed workload failed: {type(exc).__name__}: {exc}", 300)}
     return {
         "status": Status.PASSED if result.passed else Status.FAILED,
         "message": result.message,
@@ -189,57 +344,82 @@ def run_speed(kata, workload: dict, module) -> dict:
         "rounds": result.rounds,
         "ratios": result.ratios,
         "lower_bound": result.lower_bound,
-        "workload": workload["title"],
+        "workload": baseline.WORKLOAD,
     }
 
 
-def main(spec: dict) -> None:
-    channel = Channel(spec["channel_fd"], _read_token())
+# --- one kata ------------------------------------------------------------------------------------------------
+
+def _pin_to_one_cpu() -> int | None:
+    """Run on one CPU (the worker is pinned to the same one): the baseline and the submission take turns
+    on it, so a busy other core changes both alike."""
+    if not hasattr(os, "sched_getaffinity"):
+        return None
+    cpu = max(os.sched_getaffinity(0))
+    os.sched_setaffinity(0, {cpu})
+    return cpu
+
+
+def judge(spec: dict, channel: Channel) -> None:
     kata = find(spec["slug"])
     groups: list[str] = spec["groups"]
     timing.warm_malloc()
-
     try:
         baseline = importlib.import_module(kata.baseline_module)
-    except Exception as exc:  # a grader installation problem, not the learner's
+    except Exception as exc:  # noqa: BLE001  (a grader installation problem, not the learner's)
         channel.send(setup_error=f"the compiled baseline {kata.baseline_module} failed to load: {exc!r}")
         return
-    workload = {
-        "title": baseline.WORKLOAD,
-        **{name: getattr(baseline, name) for name in ("make_inputs", "run_baseline", "run_submission", "compare")},
-    }
+    backend = sandbox.Backend(spec["sandbox"])
+    limits = sandbox.Limits(memory_bytes=spec["memory_bytes"], cpu_seconds=int(spec["time_limit"]) + 30,
+                            cpu=_pin_to_one_cpu())
+    session = Session(kata, Path(spec["impl_file"]), backend, limits)
+    try:
+        _judge_groups(kata, groups, spec, baseline, session, channel)
+    finally:
+        session.close()
 
-    guard = ImportGuard(os.path.dirname(spec["impl_file"]), kata.forbidden_imports, exempt=(spec["visible_tests"],))
-    guard.install()
-    snapshot = Snapshot(
-        [np, np.random, np.linalg, np.testing, builtins, time, os, json, checks, outcomes, timing, baseline,
-         sys.modules[__name__], pytest, _pytest_runner, _pytest_reports],
-        [_Collector, Channel, Integrity, Status, Refusal, Refused, _pytest_reports.TestReport, _pytest_reports.BaseReport,
-         _pytest_runner.CallInfo],
-    )
-    integrity = Integrity(guard, snapshot)
 
+def _judge_groups(kata, groups, spec, baseline, session: Session, channel: Channel) -> None:
     channel.send(started="import")
     try:
-        module = import_submission(kata.module, spec["impl_file"])
-    except BaseException as exc:  # SystemExit and KeyboardInterrupt at import are the submission's fault too
-        refused = integrity.problem()
-        failed = f"importing {os.path.basename(spec['impl_file'])} failed: {type(exc).__name__}: {exc}"
+        worker = session.start()
+        transport = Transport(worker, baseline.run_baseline(baseline.make_inputs(np.random.default_rng(0)))) \
+            if "speed" in groups else None
+    except (proxy.WorkerGone, sandbox.SandboxUnavailable) as exc:
+        channel.send(setup_error=f"the {session.backend.value} sandbox could not start the submission's process ({exc})")
+        return
+    try:
+        reply = session.load()
+    except proxy.WorkerGone:
+        reply = {"gone": True}
+    refused = _refusal(reply)
+    if refused or "raised" in reply or "gone" in reply:
+        filename = os.path.basename(spec["impl_file"])
         for group in groups:
             if refused:
-                channel.send(group=group, status=Status.FAILED, message=refused.message, refusal=refused.refusal)
+                channel.send(group=group, status=Status.FAILED, message=refused, refusal=Refusal.FORBIDDEN)
+            elif "gone" in reply:
+                channel.send(group=group, status=Status.ERROR, message=session.end_reason("import"))
             else:
-                channel.send(group=group, status=Status.ERROR, message=failed)
-        channel.send(done=True)
+                channel.send(group=group, status=Status.ERROR,
+                             message=f"importing {filename} failed: {_raised_message(reply['raised'])}")
         return
+    session.install()
 
     results: dict[str, dict] = {}
+    ended_in: str | None = None  # the group during which the worker's process ended by itself
     for group in groups:
-        problem = integrity.problem()
-        if problem:
-            channel.send(void=problem.message, refusal=problem.refusal)
-            break
         channel.send(started=group)
+        if ended_in is not None:
+            code = session.worker.proc.poll()
+            results[group] = {"status": Status.ERROR, "message": f"not run: the process ended {where(ended_in)} (exit code {code})"}
+            channel.send(group=group, **results[group])
+            continue
+        if session.stopped_by_judge() and not session.restart():
+            ended_in = group
+            results[group] = {"status": Status.ERROR, "message": session.end_reason(group)}
+            channel.send(group=group, **results[group])
+            continue
         if group == "visible":
             results[group] = run_tests([spec["visible_tests"]], hidden=False, timeout=kata.test_timeout,
                                        exitfirst=spec.get("exitfirst", False))
@@ -250,31 +430,52 @@ def main(spec: dict) -> None:
                 results[group] = run_tests([spec["hidden_tests"]], hidden=True, timeout=kata.test_timeout,
                                            exitfirst=spec.get("exitfirst", False))
         elif group == "speed":
-            gate = [g for g in ("visible", "hidden") if g in results]
-            if not gate:  # graded alone: the visible tests still have to pass first
-                results["gate"] = run_tests([spec["visible_tests"]], hidden=False, timeout=kata.test_timeout)
-                gate = ["gate"]
-            blocking = [g for g in gate if results[g]["status"] != Status.PASSED]
-            if blocking:
-                status = Status.NOT_STARTED if results[blocking[0]]["status"] == Status.NOT_STARTED else Status.SKIPPED
-                what = "visible" if blocking[0] == "gate" else blocking[0]
-                results[group] = {"status": status, "message": f"not timed: the {what} tests must pass first"}
-            else:
-                problem = integrity.problem(idle=True)
-                if problem:
-                    channel.send(void=problem.message, refusal=problem.refusal)
-                    break
-                results[group] = run_speed(kata, workload, module)
-        problem = integrity.problem()
-        if problem:
-            channel.send(void=problem.message, refusal=problem.refusal)
-            break
+            results[group] = _speed_group(kata, spec, baseline, session, transport, results)
+        refused = _refusal({"violations": session.worker.violations})
+        if refused:
+            results[group] = {"status": Status.FAILED, "message": refused, "refusal": Refusal.FORBIDDEN}
+        elif session.ended_by_itself():
+            ended_in = group
+            results[group] = {**results[group], "status": Status.ERROR, "message": session.end_reason(group)}
         channel.send(group=group, **results[group])
-    channel.send(done=True)
+
+
+def _speed_group(kata, spec, baseline, session, transport, results) -> dict:
+    gate = [g for g in ("visible", "hidden") if g in results]
+    if not gate:  # graded alone: the visible tests still have to pass first
+        results["gate"] = run_tests([spec["visible_tests"]], hidden=False, timeout=kata.test_timeout)
+        gate = ["gate"]
+    blocking = [g for g in gate if results[g]["status"] != Status.PASSED]
+    if blocking:
+        status = Status.NOT_STARTED if results[blocking[0]]["status"] == Status.NOT_STARTED else Status.SKIPPED
+        what = "visible" if blocking[0] == "gate" else blocking[0]
+        return {"status": status, "message": f"not timed: the {what} tests must pass first"}
+    if session.ended_by_itself():
+        return {"status": Status.ERROR, "message": session.end_reason("speed")}
+    if session.stopped_by_judge() and not session.restart():
+        return {"status": Status.ERROR, "message": session.end_reason("speed")}
+    return run_speed(kata, baseline, session, transport)
+
+
+def _refusal(reply) -> str | None:
+    """The first forbidden import the worker's guard reported, as the refusal's message."""
+    violations = reply.get("violations") if isinstance(reply, dict) else None
+    if isinstance(violations, list) and violations and isinstance(violations[0], str):
+        return one_line(violations[0], 300)
+    return None
+
+
+def _raised_message(described) -> str:
+    """``SyntaxError: expected ':' (iou.py, line 4)``: the exception the worker described, as it named it."""
+    if not (isinstance(described, list) and len(described) == 3 and all(isinstance(x, str) for x in described)):
+        return "an exception the grader could not read"
+    name = described[1] if described[1].replace(".", "").replace("_", "").isalnum() else "an exception"
+    return one_line(f"{name[:80]}: {described[2]}", 300)
 
 
 if __name__ == "__main__":
-    main(json.loads(sys.argv[1]))
+    spec = json.loads(sys.argv[1])
+    judge(spec, Channel(spec["channel_fd"]))
+    Channel(spec["channel_fd"]).send(done=True)
     sys.stdout.flush()
-    # Leave without running a submission's atexit handlers or finalizers.
     os._exit(0)

@@ -1,15 +1,15 @@
-"""Grades each kata in a subprocess of its own (``grader.grading.harness``), under a time limit and an output cap.
+"""Grades each kata in a judge process of its own (``grader.grading.judge``), under a time limit and an output cap.
 
-A kata whose submission hangs, crashes the interpreter, exits, or floods its output loses the checks it
+The judge runs the tests and the timing; the submission runs in the worker that the judge starts in the
+sandbox. A kata whose submission hangs, crashes its process, exits, or floods its output loses the checks it
 had not finished, with a one-line reason; the other katas are graded all the same. A submission whose source
-imports a forbidden module is not run at all. Only records carrying the run's one-time token count; a
-forged one voids the kata.
+imports a forbidden module is not run at all. When the judge's process ends, so does everything it started
+(the sandbox dies with its parent, and the runner kills the judge's whole process group).
 """
 from __future__ import annotations
 
 import json
 import os
-import secrets
 import subprocess
 import sys
 import threading
@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader.grading.guard import scan_source
+from grader.grading.sandbox import SINGLE_THREAD_ENV, Backend
 from grader.grading.process import kill_group, signal_name
 from grader.registry import GROUPS, Kata
 from grader.results import CheckResult, KataResult, Refusal, Refused, Status
@@ -25,15 +26,6 @@ from grader.results import CheckResult, KataResult, Refusal, Refused, Status
 OUTPUT_CAP = 16 * 2**20  # bytes a kata's process may print before it is stopped
 TAIL = 4096
 
-# One thread everywhere: the baselines are single-threaded, so the comparison is fair and stable even
-# when the machine's other cores are busy.
-SINGLE_THREAD_ENV = {
-    "OMP_NUM_THREADS": "1",
-    "OPENBLAS_NUM_THREADS": "1",
-    "MKL_NUM_THREADS": "1",
-    "NUMBA_NUM_THREADS": "1",
-    "VECLIB_MAXIMUM_THREADS": "1",
-}
 
 
 def grade_kata(
@@ -44,11 +36,14 @@ def grade_kata(
     groups: list[str],
     time_limit: float | None = None,
     exitfirst: bool = False,
+    sandbox: Backend = Backend.NONE,
+    memory_bytes: int = 8 * 2**30,
 ) -> KataResult:
     """Grade ``groups`` of one kata; never raises for anything the submission does.
 
     ``time_limit`` (seconds) overrides the registry's limit for the kata's whole subprocess. ``exitfirst``
     stops each group of tests at its first failure: enough to know whether a submission is caught.
+    ``sandbox`` is where the submission's code runs (:mod:`grader.grading.sandbox`), with ``memory_bytes``.
     """
     started = time.monotonic()
     checks: dict[str, CheckResult] = {}
@@ -80,16 +75,15 @@ def grade_kata(
         finish("hidden", Status.UNAVAILABLE, f"hidden tests not found at {where} (set --hidden or CVKATAS_HIDDEN_TESTS)")
         run_groups.remove("hidden")
     if run_groups:
-        run = _run_harness(
-            kata, impl_file, visible_tests, hidden_tests, run_groups, time_limit or kata.time_limit, exitfirst
+        run = _run_judge(
+            kata, impl_file, visible_tests, hidden_tests, run_groups, time_limit or kata.time_limit, exitfirst,
+            sandbox, memory_bytes,
         )
         result.output_tail = run.output_tail
         result.setup_error = run.setup_error
         for g in run_groups:
             rec = run.records.get(g)
-            if run.void:
-                refuse(g, run.void)
-            elif rec is not None:
+            if rec is not None:
                 extra = {
                     "passed_tests": rec.get("passed"),
                     "total_tests": rec.get("total"),
@@ -113,7 +107,7 @@ def _static_violations(kata: Kata, impl_file: Path) -> Refused | None:
     """The first forbidden import or construct in the submission's source, as a one-line refusal."""
     try:
         found = scan_source(impl_file.read_text(encoding="utf-8", errors="replace"), kata.forbidden_imports)
-    except (SyntaxError, ValueError):  # the harness reports the syntax error when it imports the file
+    except (SyntaxError, ValueError):  # the worker reports the syntax error when it imports the file
         return None
     if not found:
         return None
@@ -122,17 +116,14 @@ def _static_violations(kata: Kata, impl_file: Path) -> Refused | None:
 
 
 @dataclass
-class HarnessRun:
-    """What one run of the harness left behind: its records by group, and how its process ended."""
+class JudgeRun:
+    """What one run of the judge left behind: its records by group, and how its process ended."""
 
     groups: list[str]
     time_limit: float
     records: dict[str, dict] = field(default_factory=dict)
     output_tail: str = ""
     setup_error: str | None = None  # the grader's installation is broken: nothing says anything about the code
-    # Fail every group whatever the records say: tampering the harness detected, or a record on the result
-    # channel without the run's token (written by the submission, not the harness).
-    void: Refused | None = None
     stage: str = "import"  # what the process was doing last: importing the submission, or a group's checks
     returncode: int | None = None
     flooded: bool = False
@@ -153,14 +144,9 @@ class HarnessRun:
         return f"did not complete: the process exited with code {code} {where} (sys.exit or os._exit in the submission?)"
 
 
-_FORGED = Refused(
-    Refusal.TAMPERING, Refusal.TAMPERING.says("records the grader did not write appeared on its result channel")
-)
-
-
-def _run_harness(kata, impl_file, visible_tests, hidden_tests, groups, time_limit, exitfirst=False) -> HarnessRun:
-    """Run the harness on ``groups`` of one kata, under ``time_limit`` seconds and the output cap."""
-    token = secrets.token_hex(16)
+def _run_judge(kata, impl_file, visible_tests, hidden_tests, groups, time_limit, exitfirst, sandbox,
+               memory_bytes) -> JudgeRun:
+    """Run the judge on ``groups`` of one kata, under ``time_limit`` seconds and the output cap."""
     read_fd, write_fd = os.pipe()
     spec = {
         "slug": kata.slug,
@@ -169,31 +155,27 @@ def _run_harness(kata, impl_file, visible_tests, hidden_tests, groups, time_limi
         "hidden_tests": str(kata.hidden_dir(hidden_tests)) if hidden_tests else None,
         "groups": groups,
         "exitfirst": exitfirst,
+        "sandbox": sandbox.value,
+        "memory_bytes": memory_bytes,
+        "time_limit": time_limit,
         "channel_fd": write_fd,
     }
     env = {**os.environ, **SINGLE_THREAD_ENV, "PYTHONUNBUFFERED": "1"}
     env.pop("PYTEST_ADDOPTS", None)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "grader.grading.harness", json.dumps(spec)],
-        stdin=subprocess.PIPE,  # carries the token, read (and stdin closed) before the submission is imported
-        stdout=subprocess.PIPE,
+        [sys.executable, "-m", "grader.grading.judge", json.dumps(spec)],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,  # the judge prints nothing; the submission's output arrives here
         stderr=subprocess.STDOUT,
         pass_fds=(write_fd,),
         env=env,
-        start_new_session=True,  # so a kill reaches anything the submission started too
+        start_new_session=True,  # so a kill reaches the judge and everything it started
     )
     os.close(write_fd)
-    try:
-        proc.stdin.write(token.encode() + b"\n")
-        proc.stdin.close()
-    except BrokenPipeError:
-        pass
 
-    run = HarnessRun(groups, time_limit)
-    done = False
+    run = JudgeRun(groups, time_limit)
 
     def read_channel():
-        nonlocal done
         with os.fdopen(read_fd, "rb") as pipe:
             for line in pipe:
                 try:
@@ -202,19 +184,11 @@ def _run_harness(kata, impl_file, visible_tests, hidden_tests, groups, time_limi
                     continue
                 if not isinstance(rec, dict):
                     continue
-                if rec.pop("token", None) != token or done:
-                    run.void = _FORGED
-                elif "void" in rec:
-                    run.void = run.void or Refused(Refusal(rec["refusal"]), str(rec["void"]))
-                elif "started" in rec:
+                if "started" in rec:
                     run.stage = rec["started"]
                 elif "setup_error" in rec:
                     run.setup_error = str(rec["setup_error"])
-                elif rec.get("done"):
-                    done = True
                 elif rec.get("group") in groups and "status" in rec:
-                    if rec["group"] in run.records:
-                        run.void = _FORGED
                     run.records[rec["group"]] = rec
 
     output = bytearray()
@@ -237,7 +211,8 @@ def _run_harness(kata, impl_file, visible_tests, hidden_tests, groups, time_limi
         proc.wait(timeout=time_limit)
     except subprocess.TimeoutExpired:
         run.timed_out = True
-        kill_group(proc)
+    finally:
+        kill_group(proc)  # also on Ctrl-C: nothing of the kata outlives it
         proc.wait()
     for t in threads:
         t.join(timeout=5)

@@ -1,8 +1,12 @@
-"""Timing a submission against its compiled baseline: interleaved rounds in one process, ratio of medians.
+"""Timing a submission against its compiled baseline: interleaved rounds, ratio of medians, judged outside.
 
-Every round draws fresh inputs of the same size and distribution, runs both implementations on them
-(alternating which goes first) and verifies the submission's output, so a submission cannot win by
-remembering answers. The verdict compares ``median(submission) / median(baseline)`` with the kata's target.
+The judge runs the baseline itself and times each call of the submission's code as a round trip to the
+sandboxed worker, by its own clock; whatever the worker measures or reports about time is never used. Every
+round draws fresh inputs from a secret seed, hands them to the worker before the clock starts, runs both
+implementations on them (alternating which goes first) and verifies the submission's output, so a submission
+cannot win by remembering or precomputing answers. The pipe's own cost, measured before the submission was
+loaded, is subtracted from each submission time. The verdict compares ``median(submission) /
+median(baseline)`` with the kata's target.
 """
 from __future__ import annotations
 
@@ -13,7 +17,7 @@ import statistics
 import time
 from dataclasses import dataclass, field
 
-# Bound now, before any submission is imported: a submission replacing these later changes nothing here.
+# Looked up once: these run inside timed regions.
 _perf_counter = time.perf_counter
 _median = statistics.median
 _setitimer = signal.setitimer
@@ -84,6 +88,10 @@ def _cut_short(budget: float, base_time: float, target: float) -> SpeedResult:
     )
 
 
+class Interference(Exception):
+    """The submission left work running that would slow the baseline down while it is timed."""
+
+
 def measure(
     make_inputs,
     run_baseline,
@@ -93,6 +101,9 @@ def measure(
     rng_for_round,
     rounds: int = 7,
     max_seconds: float = 12.0,
+    prepare=lambda inputs: inputs,
+    overhead=lambda: 0.0,
+    idle=lambda: None,
 ) -> SpeedResult:
     """Time ``run_submission`` against ``run_baseline`` and judge the ratio of medians against ``target``.
 
@@ -101,9 +112,12 @@ def measure(
         run_baseline, run_submission: ``inputs -> output``.
         compare: ``(submission_output, baseline_output) -> None | str`` (a reason when wrong).
         target: the largest passing ratio of submission time to baseline time.
-        rng_for_round: ``k -> numpy Generator``: a fresh, seeded generator for round ``k``.
+        rng_for_round: ``k -> numpy Generator``: a fresh generator for round ``k``.
         rounds: timed rounds after the warm-up round.
         max_seconds: soft limit on the whole measurement; at least three rounds run.
+        prepare: ``inputs -> inputs`` for the submission, run before its clock starts (hands the inputs over).
+        overhead: ``() -> seconds`` of the last submission time that were the transport's, not the submission's.
+        idle: raises :class:`Interference` when the submission has work running between its calls.
     """
     start = _perf_counter()
     # Warm-up round: compiles/caches the baseline, checks the answer, and sizes the time budget.
@@ -111,9 +125,19 @@ def measure(
     expected, _ = _timed(run_baseline, inputs, None)
     expected, base_time = _timed(run_baseline, inputs, None)
     # A call that takes several times the target is failing anyway: stop it there.
-    budget = max(4.0 * target * base_time, 1.0)
+    budget = max(4.0 * target * base_time + overhead(), 1.0)
+
+    def submission(inputs):
+        got, elapsed = _timed(run_submission, prepare(inputs), budget)
+        # The floor keeps a ratio meaningful when a submission is faster than the pipe's measured cost.
+        return got, max(elapsed - overhead(), 0.05 * elapsed)
+
+    def baseline(inputs):
+        idle()
+        return _timed(run_baseline, inputs, None)
+
     try:
-        got, sub_time = _timed(run_submission, inputs, budget)
+        got, _ = submission(inputs)
     except TooSlow:
         return _cut_short(budget, base_time, target)
     reason = compare(got, expected)
@@ -125,11 +149,11 @@ def measure(
         inputs = make_inputs(rng_for_round(k))
         try:
             if k % 2:
-                expected, tb = _timed(run_baseline, inputs, None)
-                got, ts = _timed(run_submission, inputs, budget)
+                expected, tb = baseline(inputs)
+                got, ts = submission(inputs)
             else:
-                got, ts = _timed(run_submission, inputs, budget)
-                expected, tb = _timed(run_baseline, inputs, None)
+                got, ts = submission(inputs)
+                expected, tb = baseline(inputs)
         except TooSlow:
             return _cut_short(budget, _median(base_times or [base_time]), target)
         reason = compare(got, expected)

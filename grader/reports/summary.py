@@ -143,11 +143,12 @@ def main(argv: list[str]) -> int:
     files, notes = _report_files(args.paths)
     checks, graded, more = merge(files)
     kata_results = results(checks, graded)
-    print(markdown(kata_results, notes + more), end="")
-    if args.json:
+    code = ExitCode.OK
+    if args.json:  # the file first: printing may fail (a closed pipe)
         try:
             write_json(kata_results, args.json)
         except OSError as exc:
             print(f"error: cannot write {args.json}: {exc}", file=sys.stderr)
-            return ExitCode.USAGE
-    return ExitCode.OK
+            code = ExitCode.USAGE
+    print(markdown(kata_results, notes + more), end="")
+    return code

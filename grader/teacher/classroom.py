@@ -67,7 +67,7 @@ def command(kata: Kata, group: str) -> str:
     sid = step_id(kata, group)
     hidden = f" --hidden {HIDDEN_TESTS}" if group == "hidden" else ""
     return (
-        f"mkdir -p {STEP_REPORTS} && python -m grader {kata.slug} --only {group}{hidden} "
+        f"mkdir -p {STEP_REPORTS} && python -m grader {kata.slug} --only {group}{hidden} --sandbox bwrap "
         f"--json {STEP_REPORTS}/{sid}.json --quiet >&2"
     )
 

@@ -3,7 +3,7 @@ import threading
 
 from _reference import *  # noqa: F401,F403
 
-KATA, AFFECTED, EXPECT = "iou", ("visible", "hidden", "speed"), "imports threading (it reaches into the grading process)"
+KATA, AFFECTED, EXPECT = "iou", ("visible", "hidden", "speed"), "imports threading (it runs work beside the submission's one thread"
 
 
 def _burn():

@@ -1,9 +1,10 @@
 """Writes full-marks records to every inherited pipe, hoping one is the grader's result channel, then exits
-before the real checks run."""
+before the real checks run. The worker inherits no pipe of the judge's: the records land on its own protocol
+pipe, which the judge stops reading at the first malformed message."""
 import json
 import os
 
-KATA, AFFECTED, EXPECT = "iou", ("visible", "hidden", "speed"), "tampering: records the grader did not write"
+KATA, AFFECTED, EXPECT = "iou", ("visible", "hidden", "speed"), "while importing the submission"
 
 forged = "".join(
     json.dumps(record) + "\n"

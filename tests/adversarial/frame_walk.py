@@ -2,7 +2,7 @@
 import _reference
 from _reference import *  # noqa: F401,F403
 
-KATA, AFFECTED, EXPECT = "iou", ("visible", "hidden", "speed"), "(it reaches into the grading process)"
+KATA, AFFECTED, EXPECT = "iou", ("visible", "hidden", "speed"), "(it reaches into the interpreter instead of computing)"
 
 
 def box_area(boxes):

@@ -1,7 +1,8 @@
-"""Returns zeros and makes NumPy's comparison functions report that everything matches."""
+"""Returns zeros and makes NumPy's comparison functions report that everything matches. Only the worker's
+NumPy is patched: the tests compare in the judge, with its own."""
 import numpy as np
 
-KATA, AFFECTED, EXPECT = "iou", ("visible", "hidden", "speed"), "tampering: the submission replaced numpy"
+KATA, AFFECTED, EXPECT = "iou", ("visible", "hidden", "speed"), None
 
 _shape = np.broadcast_shapes
 np.isclose = lambda a, b, *args, **kwargs: np.ones(_shape(np.shape(a), np.shape(b)), dtype=bool)
