@@ -300,3 +300,110 @@ def test_python_runs_isolated_from_the_callers_environment(monkeypatch, probe):
     )
     assert not any(str(REPO) == p for p in m.path())
     assert sys.executable  # the judge's own interpreter is untouched
+
+
+# --- attacks on the grader, graded end to end -----------------------------------------------------------------
+
+ATTACKS = sorted((REPO / "tests" / "adversarial" / "sandboxed").glob("*.py"))
+PARTNER = "anchors"  # an honest kata graded beside each attack, in the same student's repository
+
+
+def _declared(path: Path) -> tuple[str, dict, dict]:
+    """KATA, EXPECT and MESSAGE of an attack, read without running it."""
+    import ast
+
+    values = {}
+    for node in ast.parse(path.read_text()).body:
+        if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Tuple):
+            names = [getattr(t, "id", None) for t in node.targets[0].elts]
+            if names[0] == "KATA":
+                values.update(zip(names, ast.literal_eval(node.value)))
+    return values["KATA"], values["EXPECT"], values.get("MESSAGE", {})
+
+
+def _checkout_digest() -> dict[str, str]:
+    """A digest of every file the grading reads from this checkout: tests, hidden tests, the grader."""
+    import hashlib
+
+    out = {}
+    for part in ("exercises", "hidden_tests", "solutions", "grader", "tests"):
+        for path in sorted((REPO / part).rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts and path.suffix not in (".so", ".nbi", ".nbc", ".c"):
+                out[str(path.relative_to(REPO))] = hashlib.sha1(path.read_bytes()).hexdigest()
+    return out
+
+
+def _student(root: Path, name: str, files: dict[str, Path]) -> None:
+    """A student repository under ``root`` with ``files``: {kata slug: the file to submit for it}."""
+    from grader.registry import find
+
+    for slug, source in files.items():
+        kata = find(slug)
+        target = kata.stub_path(root / name)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(source.read_text())
+        (target.parent / "_reference.py").write_text(kata.solution_path(REPO).read_text())
+
+
+def test_attacks_score_their_honest_points_and_change_nothing_else(tmp_path):
+    import csv
+    import subprocess
+
+    from grader.registry import find
+
+    katas = sorted({_declared(p)[0] for p in ATTACKS} | {PARTNER})
+    students = tmp_path / "students"
+    solutions = {slug: find(slug).solution_path(REPO) for slug in katas}
+    _student(students, "a_honest", solutions)
+    for path in ATTACKS:
+        slug = _declared(path)[0]
+        _student(students, f"b_{path.stem}", {**solutions, slug: path})
+    _student(students, "z_not_started", {slug: find(slug).stub_path(REPO) for slug in katas})
+    before = _checkout_digest()
+
+    out = tmp_path / "grades.csv"
+    proc = subprocess.run(
+        [sys.executable, "-m", "grader", "regrade", str(students), *katas, "--csv", str(out), "--sandbox", "bwrap"],
+        cwd=REPO, capture_output=True, text=True, timeout=1200,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "Traceback" not in proc.stderr
+    rows = {row["student"]: row for row in csv.DictReader(out.open())}
+    full = {slug: find(slug).points for slug in katas}
+
+    for slug in katas:
+        assert int(rows["a_honest"][slug]) == full[slug].total, rows["a_honest"]
+        assert int(rows["z_not_started"][slug]) == 0, rows["z_not_started"]
+    for path in ATTACKS:
+        slug, expect, _ = _declared(path)
+        row = rows[f"b_{path.stem}"]
+        for group, points in expect.items():
+            assert int(row[f"{slug}_{group}"]) == points, (path.stem, group, row)
+        for other in katas:
+            if other != slug:
+                assert int(row[other]) == full[other].total, (path.stem, other, row)
+    assert _checkout_digest() == before
+
+
+def test_attack_messages(tmp_path):
+    """The attacks whose honest score has a reason say it: too slow, or the work left running."""
+    from grader.registry import find
+
+    for path in ATTACKS:
+        slug, _, messages = _declared(path)
+        if not messages:
+            continue
+        impl = tmp_path / path.stem
+        target = find(slug).impl_path(impl)
+        target.parent.mkdir(parents=True)
+        target.write_text(path.read_text())
+        (target.parent / "_reference.py").write_text(find(slug).solution_path(REPO).read_text())
+        report = tmp_path / f"{path.stem}.json"
+        import json
+        import subprocess
+
+        subprocess.run([sys.executable, "-m", "grader", slug, "--impl", str(impl), "--sandbox", "bwrap", "--quiet",
+                        "--json", str(report)], cwd=REPO, capture_output=True, text=True, timeout=600)
+        checks = json.loads(report.read_text())["katas"][0]["checks"]
+        for group, text in messages.items():
+            assert text in checks[group]["message"], (path.stem, group, checks[group]["message"])
