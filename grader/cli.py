@@ -144,7 +144,7 @@ def grade(argv: list[str]) -> int:
 
 
 def stubs(argv: list[str]) -> int:
-    from grader.dev.stubs import StubError, sync
+    from grader.stubs import StubError, sync
 
     p = argparse.ArgumentParser(prog="python -m grader stubs", description="Generate exercises/*/ stubs from solutions/.")
     p.add_argument("katas", nargs="*", metavar="SLUG")
@@ -182,7 +182,7 @@ COMMANDS = {
     "export": _delegate("teacher.export"),
     "regrade": _delegate("teacher.regrade"),
     "notebooks": _delegate("teacher.notebooks"),
-    "summary": _delegate("reports.summary"),
+    "summary": _delegate("teacher.summary"),
     "dev": _delegate("dev.commands"),
 }
 

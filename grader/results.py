@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass, field
 from enum import Enum
 
 from grader.registry import Kata
-from grader.reports.text import clean_failures, clean_message, clean_output
+from grader.text import clean_failures, clean_message, clean_output
 
 
 class Word(str, Enum):

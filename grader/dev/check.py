@@ -21,7 +21,7 @@ from pathlib import Path
 from types import ModuleType
 
 from grader.baselines import contract
-from grader.dev import stubs
+from grader import stubs
 from grader.learner import hints
 from grader.registry import BASELINE_KINDS, GROUPS, Kata
 

@@ -13,7 +13,8 @@ from pathlib import Path
 from string import Template
 
 from grader import registry
-from grader.dev import check, stubs
+from grader import stubs
+from grader.dev import check
 from grader.registry import Kata, Points
 
 POINTS = Points(visible=3, hidden=5, speed=2)  # as every kata so far

@@ -441,15 +441,15 @@ def _judge_groups(kata, groups, spec, baseline, session: Session, channel: Chann
 
 
 def _speed_group(kata, spec, baseline, session, transport, results) -> dict:
-    gate = [g for g in ("visible", "hidden") if g in results]
-    if not gate:  # graded alone: the visible tests still have to pass first
-        results["gate"] = run_tests([spec["visible_tests"]], hidden=False, timeout=kata.test_timeout)
-        gate = ["gate"]
-    blocking = [g for g in gate if results[g]["status"] != Status.PASSED]
+    # One rule wherever speed is graded (make grade, each classroom step, regrade): it counts only once the
+    # visible tests and, where they are available, the hidden tests pass. Graded alone, it runs them first.
+    for group, path, hidden in (("visible", spec["visible_tests"], False), ("hidden", spec["hidden_tests"], True)):
+        if group not in results and path and os.path.exists(path):
+            results[group] = run_tests([path], hidden=hidden, timeout=kata.test_timeout, exitfirst=True)
+    blocking = [g for g in ("visible", "hidden") if g in results and results[g]["status"] != Status.PASSED]
     if blocking:
         status = Status.NOT_STARTED if results[blocking[0]]["status"] == Status.NOT_STARTED else Status.SKIPPED
-        what = "visible" if blocking[0] == "gate" else blocking[0]
-        return {"status": status, "message": f"not timed: the {what} tests must pass first"}
+        return {"status": status, "message": f"not timed: the {blocking[0]} tests must pass first"}
     if session.ended_by_itself():
         return {"status": Status.ERROR, "message": session.end_reason("speed")}
     if session.stopped_by_judge() and not session.restart():

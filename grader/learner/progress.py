@@ -24,7 +24,7 @@ from grader.learner import state
 from grader.paths import CHECKOUT, repo_root
 from grader.registry import Kata
 from grader.results import Status, Word
-from grader.dev.stubs import StubError, make_stub, stub_paths
+from grader.stubs import StubError, make_stub, stub_paths
 
 
 class Stage(Word):

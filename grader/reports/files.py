@@ -10,7 +10,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from pathlib import Path
 
-from grader.reports.text import clean_message
+from grader.text import clean_message
 from grader.results import KataResult, Status
 
 # How JUnit counts each status; a passed check is none of these.

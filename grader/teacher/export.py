@@ -19,7 +19,7 @@ from grader.teacher import classroom
 from grader.paths import CHECKOUT, HIDDEN_TESTS, repo_root
 from grader.registry import Kata
 from grader.teacher.render import render
-from grader.dev.stubs import StubError, make_stub
+from grader.stubs import StubError, make_stub
 
 # Build products and local state: never part of a repository (the workflow builds the baselines itself).
 SKIP_DIRS = {"__pycache__", ".pytest_cache", ".grade", "build"}

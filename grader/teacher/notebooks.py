@@ -6,7 +6,7 @@ student version in ``release/``. Everything in a notebook comes from the reposit
 
 - the kata's README, one markdown cell per ``##`` section, the hints folded away one by one;
 - the answer cell: the reference solution file with its solution blocks (nbgrader's own markers), which
-  ``generate_assignment`` turns into exactly the stub of ``exercises/`` (``grader.dev.stubs`` uses the same
+  ``generate_assignment`` turns into exactly the stub of ``exercises/`` (``grader.stubs`` uses the same
   replacement);
 - a read-only test-runner cell: it registers the answer cell's definitions as the module ``slug`` (so the
   tests' ``from slug import ...`` works unchanged), writes a test file to a fresh temporary folder and runs
@@ -39,7 +39,7 @@ from grader.exits import ExitCode
 from grader.paths import CHECKOUT, HIDDEN_TESTS, repo_root
 from grader.registry import Kata
 from grader.teacher.render import package_text, render
-from grader.dev.stubs import BEGIN, END, make_stub
+from grader.stubs import BEGIN, END, make_stub
 
 CONFIG = "nbgrader_config.py"  # the course's configuration, from the template of the same name
 GRADEBOOK = "gradebook.db"
