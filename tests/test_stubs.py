@@ -3,7 +3,7 @@ import pytest
 
 from conftest import REPO
 from grader import registry
-from grader.dev.stubs import StubError, make_stub, sync
+from grader.stubs import StubError, make_stub, sync
 
 SOLUTION = '''import numpy as np
 
