@@ -2,6 +2,7 @@
 
 Every ``grader/baselines/*.pyx`` is one extension module: adding a kernel needs no edit here.
 """
+
 import re
 from pathlib import Path
 
@@ -11,8 +12,10 @@ from setuptools import Extension, setup
 
 BASELINES = Path("grader/baselines")
 # What a .pyx or .pxd pulls in from its own folder: a cimported .pxd, a C header it declares or includes.
-LOCAL_NAMES = re.compile(r'cimport\s+(?:grader\.baselines\.)?(\w+)|from\s+(?:grader\.baselines\.)?(\w+)\s+cimport'
-                         r'|extern\s+from\s+"([^"]+)"|include\s+"([^"]+)"')
+LOCAL_NAMES = re.compile(
+    r"cimport\s+(?:grader\.baselines\.)?(\w+)|from\s+(?:grader\.baselines\.)?(\w+)\s+cimport"
+    r'|extern\s+from\s+"([^"]+)"|include\s+"([^"]+)"'
+)
 
 
 def headers(source: Path) -> list[str]:

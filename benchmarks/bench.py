@@ -17,6 +17,7 @@ Usage::
     python benchmarks/bench.py --only report        # rebuild RESULTS.md and ratios.png from the saved JSON
     python benchmarks/bench.py --quick --skip-clone # a smoke run: the smallest size of each case
 """
+
 from __future__ import annotations
 
 import argparse
@@ -37,8 +38,13 @@ from benchmarks.cases import case_file, without_cases  # noqa: E402
 from benchmarks.machine import OtherLoad, machine, versions  # noqa: E402
 from grader import registry  # noqa: E402
 
-THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS",
-               "VECLIB_MAXIMUM_THREADS")
+THREAD_VARS = (
+    "OMP_NUM_THREADS",
+    "OPENBLAS_NUM_THREADS",
+    "MKL_NUM_THREADS",
+    "NUMBA_NUM_THREADS",
+    "VECLIB_MAXIMUM_THREADS",
+)
 
 
 def log(message: str) -> None:
@@ -54,8 +60,18 @@ def run_timings(args) -> dict:
             if threads == "1":
                 env.update({k: "1" for k in THREAD_VARS})
             out = Path(tmp) / f"threads-{threads}.json"
-            cmd = [sys.executable, str(paths.BENCH / "worker.py"), "--threads", threads, "--out", str(out),
-                   "--rounds", str(args.rounds), "--max-seconds", str(args.max_seconds)]
+            cmd = [
+                sys.executable,
+                str(paths.BENCH / "worker.py"),
+                "--threads",
+                threads,
+                "--out",
+                str(out),
+                "--rounds",
+                str(args.rounds),
+                "--max-seconds",
+                str(args.max_seconds),
+            ]
             if args.katas:
                 cmd += ["--katas", *args.katas]
             if args.quick:
@@ -63,10 +79,19 @@ def run_timings(args) -> dict:
             log(f"== timings, {threads} thread(s)")
             subprocess.run(cmd, env=env, check=True)
             configs[threads] = json.loads(out.read_text())
-    return {"date": time.strftime("%Y-%m-%d %H:%M"), "seconds": time.perf_counter() - started,
-            "machine": machine(), "versions": versions(), "configs": configs,
-            "options": {"rounds": args.rounds, "max_seconds": args.max_seconds, "quick": args.quick,
-                        "katas": args.katas or "all"}}
+    return {
+        "date": time.strftime("%Y-%m-%d %H:%M"),
+        "seconds": time.perf_counter() - started,
+        "machine": machine(),
+        "versions": versions(),
+        "configs": configs,
+        "options": {
+            "rounds": args.rounds,
+            "max_seconds": args.max_seconds,
+            "quick": args.quick,
+            "katas": args.katas or "all",
+        },
+    }
 
 
 def run_loop(args) -> dict:
@@ -77,8 +102,9 @@ def run_loop(args) -> dict:
     out = loop.run(sys.executable, clone=not args.skip_clone, log=log)
     out["other_load"] = load.stop()
     out["date"] = time.strftime("%Y-%m-%d %H:%M")
-    out["python_label"] = "python " + platform.python_version() + (
-        f", torch {metadata.version('torch')}" if _installed("torch") else "")
+    out["python_label"] = (
+        "python " + platform.python_version() + (f", torch {metadata.version('torch')}" if _installed("torch") else "")
+    )
     return out
 
 
@@ -89,7 +115,9 @@ def run_stability(args) -> dict:
     stability = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(stability)
 
-    log(f"== speed-verdict stability, {args.stability_runs} runs quiet and {args.stability_runs} with the other core busy")
+    log(
+        f"== speed-verdict stability, {args.stability_runs} runs quiet and {args.stability_runs} with the other core busy"
+    )
     load = OtherLoad().start()
     out = stability.run_study(registry.select(args.katas or []), args.stability_runs, [False, True], log=log)
     out["other_load"] = load.stop()  # the study's own busy core is its child, so not counted here
@@ -114,19 +142,34 @@ def _save(path: Path, data: dict) -> None:
 
 
 def main(argv=None) -> int:
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0],
-                                formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__.split("Usage::")[1])
-    p.add_argument("--only", choices=("timings", "loop", "stability", "report"),
-                   help="do one part only (then rebuild the report from the saved JSON of the others)")
+    p = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=__doc__.split("Usage::")[1],
+    )
+    p.add_argument(
+        "--only",
+        choices=("timings", "loop", "stability", "report"),
+        help="do one part only (then rebuild the report from the saved JSON of the others)",
+    )
     p.add_argument("--skip-loop", action="store_true", help="do not time the grading loop (keep the saved figures)")
     p.add_argument("--skip-clone", action="store_true", help="time the grading loop without the fresh clone")
-    p.add_argument("--stability-runs", type=int, default=0, metavar="N",
-                   help="run the stability study with N runs per load (0: keep the saved study)")
+    p.add_argument(
+        "--stability-runs",
+        type=int,
+        default=0,
+        metavar="N",
+        help="run the stability study with N runs per load (0: keep the saved study)",
+    )
     p.add_argument("--katas", nargs="*", metavar="SLUG", help="time these katas only (default: all)")
     p.add_argument("--quick", action="store_true", help="the smallest size of each case only (a smoke test)")
     p.add_argument("--rounds", type=int, default=7, help="timed rounds per case (default 7)")
-    p.add_argument("--max-seconds", type=float, default=15.0,
-                   help="stop a case's rounds after this long, once 3 are done (default 15)")
+    p.add_argument(
+        "--max-seconds",
+        type=float,
+        default=15.0,
+        help="stop a case's rounds after this long, once 3 are done (default 15)",
+    )
     args = p.parse_args(argv)
     try:
         registry.select(args.katas or [])
@@ -140,12 +183,16 @@ def main(argv=None) -> int:
         time.sleep(1.0)
         busy = probe.stop()
         if busy is not None and busy > report.QUIET_LIMIT:
-            log(f"warning: other processes keep {busy:.1f} cores busy: the figures will be inflated "
-                "(the report will say so); a quiet machine gives the figures worth committing")
+            log(
+                f"warning: other processes keep {busy:.1f} cores busy: the figures will be inflated "
+                "(the report will say so); a quiet machine gives the figures worth committing"
+            )
     if "timings" in parts:
         for kata in without_cases(args.katas):
-            log(f"warning: {kata.label} has no benchmark cases ({case_file(kata).relative_to(paths.REPO)}): "
-                "not timed (the report lists it)")
+            log(
+                f"warning: {kata.label} has no benchmark cases ({case_file(kata).relative_to(paths.REPO)}): "
+                "not timed (the report lists it)"
+            )
         _save(paths.TIMINGS_JSON, run_timings(args))
     if "loop" in parts and not (args.only is None and args.skip_loop):
         _save(paths.LOOP_JSON, run_loop(args))

@@ -12,6 +12,7 @@
 
 Each figure is a wall-clock time of the whole command, as a learner waits for it.
 """
+
 from __future__ import annotations
 
 import json
@@ -56,8 +57,14 @@ def _repeat(cmd, cwd, repeats: int, env=None, warm: bool = True) -> dict:
         _run(cmd, cwd, env=env)  # bytecode, numba cache, file cache
     runs = [_run(cmd, cwd, env=env) for _ in range(repeats)]
     times = [s for s, _, _ in runs]
-    return {"median_s": statistics.median(times), "max_s": max(times), "min_s": min(times), "runs": len(times),
-            "exit_codes": sorted({c for _, c, _ in runs}), "tail": _tail(runs[-1][2])}
+    return {
+        "median_s": statistics.median(times),
+        "max_s": max(times),
+        "min_s": min(times),
+        "runs": len(times),
+        "exit_codes": sorted({c for _, c, _ in runs}),
+        "tail": _tail(runs[-1][2]),
+    }
 
 
 def pytest_times(python: str, repeats: int = 3, log=print) -> list[dict]:
@@ -66,22 +73,31 @@ def pytest_times(python: str, repeats: int = 3, log=print) -> list[dict]:
         for kata in _katas():
             stub = _repeat([python, "-m", "pytest", f"exercises/{kata.folder}", "-q"], REPO, repeats)
             solved_dir = Path(tmp) / kata.folder
-            shutil.copytree(REPO / "exercises" / kata.folder, solved_dir,
-                            ignore=shutil.ignore_patterns("__pycache__"))
+            shutil.copytree(REPO / "exercises" / kata.folder, solved_dir, ignore=shutil.ignore_patterns("__pycache__"))
             shutil.copy(REPO / "solutions" / kata.folder / kata.filename, solved_dir / kata.filename)
             solved = _repeat([python, "-m", "pytest", kata.folder, "-q", "-p", "no:cacheprovider"], tmp, repeats)
             rows.append({"kata": kata.label, "stub": stub, "solved": solved})
-            log(f"[loop] pytest exercises/{kata.folder}: stub {stub['median_s']:.2f} s, "
-                f"solved {solved['median_s']:.2f} s (exit {solved['exit_codes']})")
+            log(
+                f"[loop] pytest exercises/{kata.folder}: stub {stub['median_s']:.2f} s, "
+                f"solved {solved['median_s']:.2f} s (exit {solved['exit_codes']})"
+            )
     return rows
 
 
 def _grade_summary(report_path: Path) -> dict:
     report = json.loads(report_path.read_text())
-    return {"points": report["points"], "max_points": report["max_points"],
-            "katas": {k["kata"]: {"seconds": k["seconds"], "points": k["points"],
-                                  "speed_ratio": k["checks"].get("speed", {}).get("ratio")}
-                      for k in report["katas"]}}
+    return {
+        "points": report["points"],
+        "max_points": report["max_points"],
+        "katas": {
+            k["kata"]: {
+                "seconds": k["seconds"],
+                "points": k["points"],
+                "speed_ratio": k["checks"].get("speed", {}).get("ratio"),
+            }
+            for k in report["katas"]
+        },
+    }
 
 
 def grade_times(python: str, repeats: int = 2, log=print) -> dict:
@@ -94,8 +110,10 @@ def grade_times(python: str, repeats: int = 2, log=print) -> dict:
             result = _repeat(cmd, REPO, repeats if label == "stubs" else 1)
             result.update(_grade_summary(report))
             out[label] = result
-            log(f"[loop] python -m grader {' '.join(extra)}: {result['median_s']:.1f} s "
-                f"({result['points']}/{result['max_points']} points)")
+            log(
+                f"[loop] python -m grader {' '.join(extra)}: {result['median_s']:.1f} s "
+                f"({result['points']}/{result['max_points']} points)"
+            )
     return out
 
 
@@ -108,15 +126,26 @@ def fresh_clone(repeats: int = 2, log=print) -> dict:
         t_clone, code, output = _run(["git", "clone", "--quiet", str(REPO), str(clone)], tmp, env=env)
         if code:
             return {"error": f"git clone failed: {_tail(output)}"}
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=clone, capture_output=True,
-                                text=True).stdout.strip()
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=clone, capture_output=True, text=True
+        ).stdout.strip()
         first, code_first, output = _run(["make", "grade"], clone, env=env)
         # make exits 2 when the grader exits 1 (katas unsolved): the report is there if its total line is
         report_ok = any(line.startswith("total") for line in output.splitlines())
-        log(f"[loop] fresh clone: git clone {t_clone:.1f} s, first make grade {first:.1f} s "
-            f"({'report printed' if report_ok else 'NO REPORT'})")
-        out = {"commit": commit, "clone_s": t_clone, "first_grade_s": first, "first_report_s": t_clone + first,
-               "first_exit": code_first, "first_report_ok": report_ok, "first_tail": _tail(output, 12), "grade": {}}
+        log(
+            f"[loop] fresh clone: git clone {t_clone:.1f} s, first make grade {first:.1f} s "
+            f"({'report printed' if report_ok else 'NO REPORT'})"
+        )
+        out = {
+            "commit": commit,
+            "clone_s": t_clone,
+            "first_grade_s": first,
+            "first_report_s": t_clone + first,
+            "first_exit": code_first,
+            "first_report_ok": report_ok,
+            "first_tail": _tail(output, 12),
+            "grade": {},
+        }
         for label, args in (("stubs", ""), ("solutions", "--impl solutions")):
             report = tmp / f"{label}.json"
             cmd = ["make", "grade", f"ARGS={args} --quiet --json {report}".strip()]
@@ -124,8 +153,10 @@ def fresh_clone(repeats: int = 2, log=print) -> dict:
             result = _repeat(cmd, clone, repeats if label == "stubs" else 1, env=env, warm=False)
             result.update(_grade_summary(report), first_s=warm_up)
             out["grade"][label] = result
-            log(f"[loop] in the clone: make grade {args}: {result['median_s']:.1f} s warm "
-                f"(first run {warm_up:.1f} s; {result['points']}/{result['max_points']} points)")
+            log(
+                f"[loop] in the clone: make grade {args}: {result['median_s']:.1f} s warm "
+                f"(first run {warm_up:.1f} s; {result['points']}/{result['max_points']} points)"
+            )
         return out
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

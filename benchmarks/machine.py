@@ -1,4 +1,5 @@
 """The machine and library versions a report was measured with, and how busy the machine was meanwhile."""
+
 from __future__ import annotations
 
 import os
@@ -13,8 +14,10 @@ VERSIONED = ("numpy", "numba", "Cython", "torch", "torchvision", "pycocotools", 
 
 def machine() -> dict:
     cpuinfo = Path("/proc/cpuinfo").read_text() if Path("/proc/cpuinfo").exists() else ""
-    cpu = next((line.split(":", 1)[1].strip() for line in cpuinfo.splitlines() if line.startswith("model name")),
-               platform.processor() or platform.machine())
+    cpu = next(
+        (line.split(":", 1)[1].strip() for line in cpuinfo.splitlines() if line.startswith("model name")),
+        platform.processor() or platform.machine(),
+    )
     if " avx2" in cpuinfo:
         cpu += " (AVX2)"
     memory = 0.0
@@ -26,8 +29,12 @@ def machine() -> dict:
     if Path("/etc/os-release").exists():
         fields = dict(line.split("=", 1) for line in Path("/etc/os-release").read_text().splitlines() if "=" in line)
         os_name = fields.get("PRETTY_NAME", os_name).strip('"')
-    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gb": memory,
-            "os": f"{os_name}, {platform.system()} {platform.release()}"}
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gb": memory,
+        "os": f"{os_name}, {platform.system()} {platform.release()}",
+    }
 
 
 def versions() -> dict:
@@ -69,7 +76,7 @@ class OtherLoad:
     meaningful when this is near 0; with one core taken, a thread pool's barriers wait for a descheduled
     thread and small torch ops run 10-20x slower."""
 
-    def start(self) -> "OtherLoad":
+    def start(self) -> OtherLoad:
         self._t, self._busy, self._own = time.monotonic(), _busy_seconds(), _own_seconds()
         return self
 

@@ -1,4 +1,5 @@
 """Where the benchmark reads and writes."""
+
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent

@@ -3,6 +3,7 @@
 Each part is regenerated on its own (``bench.py`` options); the report always shows the latest saved run of
 each, with its date.
 """
+
 from __future__ import annotations
 
 import statistics
@@ -83,13 +84,19 @@ def target_rows(timings: dict) -> list[dict]:
             base = _names(case, BASELINE)[0]
             r = _ratio(case, base, t["production"])
             d = default.get((case["kata"], case["op"], case["size"]))
-            rows.append({
-                "case": case, "target": t, "ratio": r, "met": r is not None and r <= t["limit"],
-                "baseline_ms": _median(case["impls"][base]), "production_ms": _median(case["impls"].get(t["production"], {})),
-                "default_ratio": _ratio(d, base, t["production"]) if d else None,
-                "baseline_faults": case["impls"][base].get("faults_per_call"),
-                "production_faults": case["impls"].get(t["production"], {}).get("faults_per_call"),
-            })
+            rows.append(
+                {
+                    "case": case,
+                    "target": t,
+                    "ratio": r,
+                    "met": r is not None and r <= t["limit"],
+                    "baseline_ms": _median(case["impls"][base]),
+                    "production_ms": _median(case["impls"].get(t["production"], {})),
+                    "default_ratio": _ratio(d, base, t["production"]) if d else None,
+                    "baseline_faults": case["impls"][base].get("faults_per_call"),
+                    "production_faults": case["impls"].get(t["production"], {}).get("faults_per_call"),
+                }
+            )
     return rows
 
 
@@ -111,35 +118,51 @@ def _load_text(load: float | None) -> str:
 
 def _quiet(timings: dict) -> list[str]:
     loads = {k: c.get("other_load") for k, c in timings["configs"].items()}
-    worst = {k: max((x.get("other_load") or 0.0 for x in c["cases"]), default=0.0) for k, c in timings["configs"].items()}
-    text = "; ".join(f"{'one thread' if k == '1' else 'default threads'}: {_load_text(v)} on average "
-                     f"(busiest case {worst[k]:.2f})" for k, v in loads.items())
+    worst = {
+        k: max((x.get("other_load") or 0.0 for x in c["cases"]), default=0.0) for k, c in timings["configs"].items()
+    }
+    text = "; ".join(
+        f"{'one thread' if k == '1' else 'default threads'}: {_load_text(v)} on average (busiest case {worst[k]:.2f})"
+        for k, v in loads.items()
+    )
     out = [f"- Other processes' load during the timings (machine busy time minus the benchmark's own): {text}."]
     if any((v or 0.0) > QUIET_LIMIT for v in loads.values()):
-        out.append(f"- **The machine was not quiet** (more than {QUIET_LIMIT} of a core used by other processes): "
-                   "the times are inflated, the default-thread ones most (with a core taken, a two-thread pool's "
-                   "barriers wait for a descheduled thread: small torch ops ran 10-20x slower). Regenerate on a "
-                   "quiet machine.")
+        out.append(
+            f"- **The machine was not quiet** (more than {QUIET_LIMIT} of a core used by other processes): "
+            "the times are inflated, the default-thread ones most (with a core taken, a two-thread pool's "
+            "barriers wait for a descheduled thread: small torch ops ran 10-20x slower). Regenerate on a "
+            "quiet machine."
+        )
     return out
 
 
 def _summary(timings: dict) -> list[str]:
     rows = target_rows(timings)
-    out = ["| target (issue 9) | case | size | baseline ms | production ms | baseline / production (1 thread) | "
-           "target | verdict | default threads |", "|---|---|---|---|---|---|---|---|---|"]
+    out = [
+        "| target (issue 9) | case | size | baseline ms | production ms | baseline / production (1 thread) | "
+        "target | verdict | default threads |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
     for row in rows:
         c, t = row["case"], row["target"]
         shown = ratio(row["ratio"])
         if t["limit"] < 1 and row["ratio"]:
             shown += f" ({1 / row['ratio']:.0f}x faster)"
-        out.append(f"| {t['text']} | {c['op']} | {c['size']} | {ms(row['baseline_ms'])} | {ms(row['production_ms'])} "
-                   f"({t['production']}) | {shown} | {limit_text(t['limit'])} | "
-                   f"{verdict(row['ratio'], t['limit'])} | {ratio(row['default_ratio'])} |")
+        out.append(
+            f"| {t['text']} | {c['op']} | {c['size']} | {ms(row['baseline_ms'])} | {ms(row['production_ms'])} "
+            f"({t['production']}) | {shown} | {limit_text(t['limit'])} | "
+            f"{verdict(row['ratio'], t['limit'])} | {ratio(row['default_ratio'])} |"
+        )
     met = sum(r["met"] for r in rows)
     out.append("")
     out.append(f"{met} of {len(rows)} targets met on one thread.")
-    out += ["", "Key ratios (baseline / production, one thread, over the sizes measured):", "",
-            "| op | against | ratio, best to worst size | target | met at every size |", "|---|---|---|---|---|"]
+    out += [
+        "",
+        "Key ratios (baseline / production, one thread, over the sizes measured):",
+        "",
+        "| op | against | ratio, best to worst size | target | met at every size |",
+        "|---|---|---|---|---|",
+    ]
     groups: dict[tuple[str, str], list[dict]] = {}
     for row in rows:
         groups.setdefault((row["case"]["op"], row["target"]["production"]), []).append(row)
@@ -147,10 +170,17 @@ def _summary(timings: dict) -> list[str]:
         measured = [r for r in group if r["ratio"] is not None]
         best = min(measured, key=lambda r: r["ratio"], default=None)
         worst = max(measured, key=lambda r: r["ratio"], default=None)
-        span = "-" if best is None else (f"{ratio(best['ratio'])} ({best['case']['size']}) to "
-                                         f"{ratio(worst['ratio'])} ({worst['case']['size']})")
-        out.append(f"| {op} | {production} | {span} | {limit_text(group[0]['target']['limit'])} | "
-                   f"{'yes' if all(r['met'] for r in group) else '**no**'} |")
+        span = (
+            "-"
+            if best is None
+            else (
+                f"{ratio(best['ratio'])} ({best['case']['size']}) to {ratio(worst['ratio'])} ({worst['case']['size']})"
+            )
+        )
+        out.append(
+            f"| {op} | {production} | {span} | {limit_text(group[0]['target']['limit'])} | "
+            f"{'yes' if all(r['met'] for r in group) else '**no**'} |"
+        )
     misses = [r for r in rows if not r["met"]]
     if misses:
         out += ["", "Measured facts about each miss (see the per-kata tables for the other sizes):", ""]
@@ -158,12 +188,17 @@ def _summary(timings: dict) -> list[str]:
             c, t = r["case"], r["target"]
             facts = [f"baseline {ms(r['baseline_ms'])} ms vs {t['production']} {ms(r['production_ms'])} ms"]
             if r["baseline_faults"] is not None and r["production_faults"] is not None:
-                facts.append(f"minor page faults per call: baseline {r['baseline_faults']:.0f}, "
-                             f"{t['production']} {r['production_faults']:.0f}")
+                facts.append(
+                    f"minor page faults per call: baseline {r['baseline_faults']:.0f}, "
+                    f"{t['production']} {r['production_faults']:.0f}"
+                )
             if r["default_ratio"] is not None:
                 facts.append(f"with default threads the ratio is {ratio(r['default_ratio'])}")
-            out.append(f"- {c['op']}, {c['size']}: {ratio(r['ratio'])} against {limit_text(t['limit'])}; "
-                       + "; ".join(facts) + ".")
+            out.append(
+                f"- {c['op']}, {c['size']}: {ratio(r['ratio'])} against {limit_text(t['limit'])}; "
+                + "; ".join(facts)
+                + "."
+            )
     return out
 
 
@@ -205,19 +240,28 @@ def _kata_sections(timings: dict) -> list[str]:
                 out += [f"{label}:", "", *_kata_table(per[key]), ""]
         skipped = [k for k in configs.get("default", {}).get("not_rerun", []) if k.startswith(slug + "/")]
         if skipped and configs.get("default"):
-            out += ["Default threads: not rerun, as none of these implementations uses a thread pool "
-                    "(the one-thread figures stand).", ""]
+            out += [
+                "Default threads: not rerun, as none of these implementations uses a thread pool "
+                "(the one-thread figures stand).",
+                "",
+            ]
     missing = _kata_order(s for cfg in configs.values() for s in cfg.get("no_cases", []))
     if missing:
-        out += ["**Not measured**, for want of a case module `benchmarks/cases/<slug>.py`: "
-                + ", ".join(kata_label(s) for s in missing) + ".", ""]
+        out += [
+            "**Not measured**, for want of a case module `benchmarks/cases/<slug>.py`: "
+            + ", ".join(kata_label(s) for s in missing)
+            + ".",
+            "",
+        ]
     return out
 
 
 def _agreement(timings: dict) -> list[str]:
     out = ["| case | size | checked against | " + "results |", "|---|---|---|---|"]
     for c in timings["configs"].get("1", {}).get("cases", []):
-        details = "; ".join(f"{n}: {a['detail']}" + ("" if a["ok"] else " **DIFFERS**") for n, a in c["agreement"].items())
+        details = "; ".join(
+            f"{n}: {a['detail']}" + ("" if a["ok"] else " **DIFFERS**") for n, a in c["agreement"].items()
+        )
         against = next(iter(c["agreement"].values()), {}).get("against", "-")
         out.append(f"| {c['op']} | {c['size']} | {against} | {details} |")
     return out
@@ -226,37 +270,63 @@ def _agreement(timings: dict) -> list[str]:
 def _loop(loop: dict) -> list[str]:
     from benchmarks.loop import TARGETS
 
-    where = ("the full grades in the fresh clone, with the `.venv` its `make grade` made" if loop.get("grade_where") == "clone"
-             else "the full grades in this tree with the same python")
-    out = [f"Measured {loop['date']} ({loop['seconds']:.0f} s for this part; other processes' load meanwhile "
-           f"{_load_text(loop.get('other_load'))}): `pytest` with the bench's `{loop['python_label']}`, {where}. "
-           "Wall-clock time of the whole command, warm (after one untimed run); median of the runs shown.", ""]
-    out += ["| `pytest exercises/NN_slug` | stub (tests fail) | reference solution copied in | target |",
-            "|---|---|---|---|"]
+    where = (
+        "the full grades in the fresh clone, with the `.venv` its `make grade` made"
+        if loop.get("grade_where") == "clone"
+        else "the full grades in this tree with the same python"
+    )
+    out = [
+        f"Measured {loop['date']} ({loop['seconds']:.0f} s for this part; other processes' load meanwhile "
+        f"{_load_text(loop.get('other_load'))}): `pytest` with the bench's `{loop['python_label']}`, {where}. "
+        "Wall-clock time of the whole command, warm (after one untimed run); median of the runs shown.",
+        "",
+    ]
+    out += [
+        "| `pytest exercises/NN_slug` | stub (tests fail) | reference solution copied in | target |",
+        "|---|---|---|---|",
+    ]
     worst = 0.0
     for row in loop["pytest"]:
         s, v = row["stub"], row["solved"]
         worst = max(worst, s["max_s"], v["max_s"])
         passed = "" if v["exit_codes"] == [0] else f" (exit {v['exit_codes']})"
-        out.append(f"| {row['kata']} | {s['median_s']:.2f} s (max {s['max_s']:.2f}) | "
-                   f"{v['median_s']:.2f} s (max {v['max_s']:.2f}){passed} | < {TARGETS['pytest']:g} s |")
-    out += ["", f"Slowest single run: {worst:.2f} s: target < {TARGETS['pytest']:g} s "
-            + ("met." if worst < TARGETS["pytest"] else "**missed**."), ""]
+        out.append(
+            f"| {row['kata']} | {s['median_s']:.2f} s (max {s['max_s']:.2f}) | "
+            f"{v['median_s']:.2f} s (max {v['max_s']:.2f}){passed} | < {TARGETS['pytest']:g} s |"
+        )
+    out += [
+        "",
+        f"Slowest single run: {worst:.2f} s: target < {TARGETS['pytest']:g} s "
+        + ("met." if worst < TARGETS["pytest"] else "**missed**."),
+        "",
+    ]
     g = loop["grade"]
     in_clone = loop.get("grade_where") == "clone"
-    cmds = (("stubs", "make grade" if in_clone else "python -m grader"),
-            ("solutions", 'make grade ARGS="--impl solutions"' if in_clone else "python -m grader --impl solutions"))
-    out += [f"| full grade, warm{' (in the fresh clone, its own .venv)' if in_clone else ''} | time | first run | "
-            "points | target |", "|---|---|---|---|---|"]
+    cmds = (
+        ("stubs", "make grade" if in_clone else "python -m grader"),
+        ("solutions", 'make grade ARGS="--impl solutions"' if in_clone else "python -m grader --impl solutions"),
+    )
+    out += [
+        f"| full grade, warm{' (in the fresh clone, its own .venv)' if in_clone else ''} | time | first run | "
+        "points | target |",
+        "|---|---|---|---|---|",
+    ]
     for label, cmd in cmds:
         r = g[label]
         ok = "met" if r["max_s"] < TARGETS["grade"] else "**missed**"
         first = f"{r['first_s']:.1f} s" if "first_s" in r else "-"
-        out.append(f"| `{cmd}` | {r['median_s']:.1f} s (max {r['max_s']:.1f}) | {first} | {r['points']}/{r['max_points']} | "
-                   f"< {TARGETS['grade']:g} s: {ok} |")
+        out.append(
+            f"| `{cmd}` | {r['median_s']:.1f} s (max {r['max_s']:.1f}) | {first} | {r['points']}/{r['max_points']} | "
+            f"< {TARGETS['grade']:g} s: {ok} |"
+        )
     per = g["solutions"]["katas"]
-    out += ["", "Per kata, solved (seconds in its grading subprocess; speed ratio to the baseline): "
-            + ", ".join(f"{k} {v['seconds']:.1f} s ({ratio(v['speed_ratio'])})" for k, v in per.items()) + ".", ""]
+    out += [
+        "",
+        "Per kata, solved (seconds in its grading subprocess; speed ratio to the baseline): "
+        + ", ".join(f"{k} {v['seconds']:.1f} s ({ratio(v['speed_ratio'])})" for k, v in per.items())
+        + ".",
+        "",
+    ]
     c = loop.get("clone")
     if c and "error" not in c:
         ok = "met" if c["first_report_s"] < TARGETS["clone"] and c.get("first_report_ok", True) else "**missed**"
@@ -265,7 +335,9 @@ def _loop(loop: dict) -> list[str]:
         out += [
             f"Fresh clone (commit {c['commit']}, the committed HEAD) to a first report: `git clone` {c['clone_s']:.1f} s "
             f"+ first `make grade` {c['first_grade_s']:.1f} s (creates `.venv`, installs, builds the Cython "
-            f"baselines, grades the stubs) = **{c['first_report_s']:.0f} s**, target < {TARGETS['clone']:g} s: {ok}.", ""]
+            f"baselines, grades the stubs) = **{c['first_report_s']:.0f} s**, target < {TARGETS['clone']:g} s: {ok}.",
+            "",
+        ]
     elif c:
         out += [f"Fresh clone: {c['error']}", ""]
     else:
@@ -274,54 +346,79 @@ def _loop(loop: dict) -> list[str]:
 
 
 def _stability(st: dict) -> list[str]:
-    out = [f"{st['runs']} runs per load, started {st['started']} ({st['seconds'] / 60:.0f} min; other processes' "
-           f"load meanwhile {_load_text(st.get('other_load'))}, so \"quiet\" means that much). Each run grades the "
-           "speed check of every kata for the reference solution (must pass) and for every known-slow submission "
-           "(`CAUGHT_BY = \"speed\"` in tests/submissions/, must fail), through the grader itself. \"Margin\": how far "
-           "the closest run stays from the target (target / max ratio for the reference, min ratio / target for "
-           "a slow submission); \">\" marks a ratio where the slow call was stopped early (a lower bound).", ""]
-    out += ["| kata | submission | load | runs | ratio min | median | max | target | margin | flips |",
-            "|---|---|---|---|---|---|---|---|---|---|"]
+    out = [
+        f"{st['runs']} runs per load, started {st['started']} ({st['seconds'] / 60:.0f} min; other processes' "
+        f'load meanwhile {_load_text(st.get("other_load"))}, so "quiet" means that much). Each run grades the '
+        "speed check of every kata for the reference solution (must pass) and for every known-slow submission "
+        '(`CAUGHT_BY = "speed"` in tests/submissions/, must fail), through the grader itself. "Margin": how far '
+        "the closest run stays from the target (target / max ratio for the reference, min ratio / target for "
+        'a slow submission); ">" marks a ratio where the slow call was stopped early (a lower bound).',
+        "",
+    ]
+    out += [
+        "| kata | submission | load | runs | ratio min | median | max | target | margin | flips |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
     for row in st["rows"]:
         ratios = [r for r in row["ratios"] if r is not None]
         if not ratios:
-            out.append(f"| {row['kata']} | {row['submission']} | {row['load']} | {len(row['ratios'])} | - | - | - | "
-                       f"{row['target']:g}x | - | {row['flips']} |")
+            out.append(
+                f"| {row['kata']} | {row['submission']} | {row['load']} | {len(row['ratios'])} | - | - | - | "
+                f"{row['target']:g}x | - | {row['flips']} |"
+            )
             continue
         lo, mid, hi = min(ratios), statistics.median(ratios), max(ratios)
         margin = row["target"] / hi if row["expected"] == "passed" else lo / row["target"]
         b = ">" if row["lower_bound"] else ""
-        out.append(f"| {row['kata']} | {row['submission']} | {row['load']} | {len(ratios)} | {b}{ratio(lo)} | "
-                   f"{b}{ratio(mid)} | {b}{ratio(hi)} | {row['target']:g}x | {margin:.1f}x | {row['flips']} |")
+        out.append(
+            f"| {row['kata']} | {row['submission']} | {row['load']} | {len(ratios)} | {b}{ratio(lo)} | "
+            f"{b}{ratio(mid)} | {b}{ratio(hi)} | {row['target']:g}x | {margin:.1f}x | {row['flips']} |"
+        )
     out += ["", f"Verdict flips (a run whose verdict differs from the expected one): **{st['flips']}**.", ""]
     return out
 
 
 def markdown(timings: dict | None, loop: dict | None, stability: dict | None) -> str:
-    out = ["# Benchmark report", "",
-           "Generated by `make bench` (`benchmarks/bench.py`; see `benchmarks/README.md`). The compiled baselines "
-           "of the grader against the implementations used in production, the reference solutions beside them, "
-           "the grading loop's own speed, and the stability of the speed verdicts.", ""]
+    out = [
+        "# Benchmark report",
+        "",
+        "Generated by `make bench` (`benchmarks/bench.py`; see `benchmarks/README.md`). The compiled baselines "
+        "of the grader against the implementations used in production, the reference solutions beside them, "
+        "the grading loop's own speed, and the stability of the speed verdicts.",
+        "",
+    ]
     if timings:
         opts = timings["options"]
-        out += [f"Timings measured {timings['date']} ({timings['seconds'] / 60:.1f} min for both thread settings): "
-                f"for each case, every implementation runs on the same seeded inputs, once to warm up (its output "
-                f"is checked against the production result first), then in up to {opts['rounds']} interleaved rounds "
-                f"(order rotated every round), stopping after 3 once {opts['max_seconds']:g} s have passed; the figure is "
-                "the median. Freed memory is kept in the heap (glibc `mallopt`), as the grader's harness does, so "
-                "a call measures its code rather than page faults; with several threads, a call that follows one "
-                "using another thread pool waits for that pool to stop spinning, then wakes its own pool with an "
-                "untimed call.", ""]
+        out += [
+            f"Timings measured {timings['date']} ({timings['seconds'] / 60:.1f} min for both thread settings): "
+            f"for each case, every implementation runs on the same seeded inputs, once to warm up (its output "
+            f"is checked against the production result first), then in up to {opts['rounds']} interleaved rounds "
+            f"(order rotated every round), stopping after 3 once {opts['max_seconds']:g} s have passed; the figure is "
+            "the median. Freed memory is kept in the heap (glibc `mallopt`), as the grader's harness does, so "
+            "a call measures its code rather than page faults; with several threads, a call that follows one "
+            "using another thread pool waits for that pool to stop spinning, then wakes its own pool with an "
+            "untimed call.",
+            "",
+        ]
         out += _machine(timings) + _quiet(timings) + [""]
         out += ["## Targets", "", *_summary(timings), ""]
-        out += ["## Times and ratios per kata", "",
-                "Times in ms (median). \"baseline / X\" below 1 means the baseline is faster than X. \"other load\": "
-                "cores kept busy by other processes while the case ran (bold above "
-                f"{QUIET_LIMIT}: its times are suspect).", "",
-                *_kata_sections(timings)]
-        out += ["## Result checks", "",
-                "Before timing, each implementation's output is compared with the production result.", "",
-                *_agreement(timings), ""]
+        out += [
+            "## Times and ratios per kata",
+            "",
+            'Times in ms (median). "baseline / X" below 1 means the baseline is faster than X. "other load": '
+            "cores kept busy by other processes while the case ran (bold above "
+            f"{QUIET_LIMIT}: its times are suspect).",
+            "",
+            *_kata_sections(timings),
+        ]
+        out += [
+            "## Result checks",
+            "",
+            "Before timing, each implementation's output is compared with the production result.",
+            "",
+            *_agreement(timings),
+            "",
+        ]
     else:
         out += ["No timings saved yet: run `make bench`.", ""]
     out += ["## Grading loop", ""]
@@ -353,7 +450,7 @@ def plot(timings: dict, path) -> None:
     fig, ax = plt.subplots(figsize=(11, 0.24 * len(points) + 2.2))
     colours = plt.get_cmap("tab10")
     katas = list(dict.fromkeys(p[1] for p in points))
-    for y, (label, kata, r1, rd, limit) in enumerate(points):
+    for y, (_label, kata, r1, rd, limit) in enumerate(points):
         colour = colours(katas.index(kata) % 10)
         if r1:
             ax.scatter(r1, y, color=colour, marker="o", s=30, zorder=3)
@@ -372,11 +469,15 @@ def plot(timings: dict, path) -> None:
     ax.set_title("Compiled baselines against production implementations")
     from matplotlib.lines import Line2D
 
-    handles = [Line2D([], [], marker="o", linestyle="", color="black", label="one thread"),
-               Line2D([], [], marker="s", linestyle="", markerfacecolor="none", color="black", label="default threads"),
-               Line2D([], [], color="red", linewidth=2, label="target (one thread)")]
-    handles += [Line2D([], [], marker="o", linestyle="", color=colours(i % 10), label=kata_label(k))
-                for i, k in enumerate(katas)]
+    handles = [
+        Line2D([], [], marker="o", linestyle="", color="black", label="one thread"),
+        Line2D([], [], marker="s", linestyle="", markerfacecolor="none", color="black", label="default threads"),
+        Line2D([], [], color="red", linewidth=2, label="target (one thread)"),
+    ]
+    handles += [
+        Line2D([], [], marker="o", linestyle="", color=colours(i % 10), label=kata_label(k))
+        for i, k in enumerate(katas)
+    ]
     ax.legend(handles=handles, fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
     ax.grid(axis="x", which="both", alpha=0.3)
     fig.tight_layout()

@@ -13,6 +13,7 @@ Lessons from timing on a small shared machine (kept here because each one moved 
   before any call that follows one which used a different pool; by then the pool about to be timed has
   gone to sleep too, so an untimed call wakes it first (as back-to-back calls in production find it).
 """
+
 from __future__ import annotations
 
 import gc
@@ -53,8 +54,15 @@ def measure(case: Case, rounds: int = 7, max_seconds: float = 20.0, settle: bool
     gives the outputs that are checked); after three rounds the case stops early once ``max_seconds``
     have passed. ``settle``: pause between calls that use different thread pools.
     """
-    record = {"kata": case.kata, "op": case.op, "size": case.size, "note": case.note,
-              "targets": [vars(t) for t in case.targets], "impls": {}, "agreement": {}}
+    record = {
+        "kata": case.kata,
+        "op": case.op,
+        "size": case.size,
+        "note": case.note,
+        "targets": [vars(t) for t in case.targets],
+        "impls": {},
+        "agreement": {},
+    }
     inputs = case.make_inputs()
     # Everything alive now (modules, inputs) is left out of the collections made before each call: with
     # torch loaded a full collection takes ~0.25 s, as long as some of the calls it precedes.
@@ -114,7 +122,10 @@ def _measure(case, inputs, record, rounds, max_seconds, settle) -> dict:
     for impl in live:
         t = times[impl.name]
         record["impls"][impl.name].update(
-            median_ms=statistics.median(t) * 1e3, min_ms=min(t) * 1e3, max_ms=max(t) * 1e3, rounds=len(t),
+            median_ms=statistics.median(t) * 1e3,
+            min_ms=min(t) * 1e3,
+            max_ms=max(t) * 1e3,
+            rounds=len(t),
             faults_per_call=statistics.median(faults[impl.name]),
         )
     return record

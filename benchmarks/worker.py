@@ -3,6 +3,7 @@
 ``bench.py`` sets the thread environment (OMP/OpenBLAS/MKL/numba threads) before this process starts, so every
 library's pool is sized before it is imported. Writes one JSON record per case.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -46,24 +47,41 @@ def main(argv=None) -> int:
         try:
             record = timer.measure(case, rounds=args.rounds, max_seconds=args.max_seconds, settle=args.threads != "1")
         except Exception as exc:  # noqa: BLE001  (e.g. the inputs could not be made: report, go on)
-            record = {"kata": case.kata, "op": case.op, "size": case.size, "note": case.note, "agreement": {},
-                      "targets": [vars(t) for t in case.targets],
-                      "impls": {i.name: {"role": i.role, "error": f"{type(exc).__name__}: {exc}"} for i in case.impls}}
+            record = {
+                "kata": case.kata,
+                "op": case.op,
+                "size": case.size,
+                "note": case.note,
+                "agreement": {},
+                "targets": [vars(t) for t in case.targets],
+                "impls": {i.name: {"role": i.role, "error": f"{type(exc).__name__}: {exc}"} for i in case.impls},
+            }
         record["seconds"] = time.perf_counter() - t0
         record["other_load"] = case_load.stop()
         records.append(record)
-        medians = ", ".join(f"{name} {r['median_ms']:.1f}" if "median_ms" in r else f"{name} ERROR"
-                            for name, r in record["impls"].items())
+        medians = ", ".join(
+            f"{name} {r['median_ms']:.1f}" if "median_ms" in r else f"{name} ERROR"
+            for name, r in record["impls"].items()
+        )
         bad = [n for n, a in record["agreement"].items() if not a["ok"]]
-        print(f"[threads {args.threads}] {i}/{len(cases)} {case.key}: {medians} ms"
-              + (f"  DISAGREE: {', '.join(bad)}" if bad else "") + f"  ({record['seconds']:.0f} s"
-              + (f", other load {record['other_load']:.1f} cores)" if record["other_load"] is not None else ")"),
-              file=sys.stderr, flush=True)
-    out = {"threads": args.threads, "torch_threads": torch.get_num_threads(),
-           "seconds": time.perf_counter() - started, "other_load": run_load.stop(), "cases": records,
-           "kata_notes": kata_notes(args.katas),
-           "no_cases": [k.slug for k in without_cases(args.katas)],
-           "not_rerun": skipped}
+        print(
+            f"[threads {args.threads}] {i}/{len(cases)} {case.key}: {medians} ms"
+            + (f"  DISAGREE: {', '.join(bad)}" if bad else "")
+            + f"  ({record['seconds']:.0f} s"
+            + (f", other load {record['other_load']:.1f} cores)" if record["other_load"] is not None else ")"),
+            file=sys.stderr,
+            flush=True,
+        )
+    out = {
+        "threads": args.threads,
+        "torch_threads": torch.get_num_threads(),
+        "seconds": time.perf_counter() - started,
+        "other_load": run_load.stop(),
+        "cases": records,
+        "kata_notes": kata_notes(args.katas),
+        "no_cases": [k.slug for k in without_cases(args.katas)],
+        "not_rerun": skipped,
+    }
     args.out.write_text(json.dumps(out, indent=1))
     return 0
 

@@ -1,4 +1,5 @@
 """Command line: ``python -m grader [SLUG ...] [options]`` grades; ``python -m grader stubs`` regenerates stubs."""
+
 from __future__ import annotations
 
 import argparse
@@ -25,17 +26,37 @@ def _grade_parser() -> argparse.ArgumentParser:
         description="Grade the katas: visible tests, hidden tests, and speed against a compiled baseline.",
         epilog="Other commands: `python -m grader stubs [--check]` regenerates the exercise stubs from the solutions.",
     )
-    p.add_argument("katas", nargs="*", metavar="SLUG", help=f"katas to grade (default: all): {', '.join(k.slug for k in registry.KATAS)}")
-    p.add_argument("--impl", default="exercises", help="exercises (default), solutions, or a folder laid out like exercises/")
+    p.add_argument(
+        "katas",
+        nargs="*",
+        metavar="SLUG",
+        help=f"katas to grade (default: all): {', '.join(k.slug for k in registry.KATAS)}",
+    )
+    p.add_argument(
+        "--impl", default="exercises", help="exercises (default), solutions, or a folder laid out like exercises/"
+    )
     p.add_argument("--only", choices=registry.GROUPS, help="grade one check group only")
-    p.add_argument("--hidden", type=Path, help="folder of hidden tests (default: $CVKATAS_HIDDEN_TESTS or hidden_tests/)")
+    p.add_argument(
+        "--hidden", type=Path, help="folder of hidden tests (default: $CVKATAS_HIDDEN_TESTS or hidden_tests/)"
+    )
     p.add_argument("--json", type=Path, metavar="FILE", help="write the results as JSON")
     p.add_argument("--junit", type=Path, metavar="FILE", help="write the results as JUnit XML")
-    p.add_argument("--time-limit", type=float, metavar="SECONDS", help="limit on each kata's grading (default: per kata, from the registry)")
-    p.add_argument("--exitfirst", action="store_true",
-                   help="stop each group of tests at its first failure (faster; counts only the tests run)")
-    p.add_argument("--sandbox", choices=[b.value for b in Backend],
-                   help="where the submission's code runs (default: bwrap where it works, else none, unprotected)")
+    p.add_argument(
+        "--time-limit",
+        type=float,
+        metavar="SECONDS",
+        help="limit on each kata's grading (default: per kata, from the registry)",
+    )
+    p.add_argument(
+        "--exitfirst",
+        action="store_true",
+        help="stop each group of tests at its first failure (faster; counts only the tests run)",
+    )
+    p.add_argument(
+        "--sandbox",
+        choices=[b.value for b in Backend],
+        help="where the submission's code runs (default: bwrap where it works, else none, unprotected)",
+    )
     p.add_argument("--quiet", action="store_true", help="no progress lines")
     return p
 
@@ -55,9 +76,9 @@ def _unfinished(kata: registry.Kata, groups: list[str], impl_root: Path, message
 
 
 def grade(argv: list[str]) -> int:
+    from grader.grading.runner import grade_kata
     from grader.reports import console as report
     from grader.reports import files
-    from grader.grading.runner import grade_kata
 
     args = _grade_parser().parse_args(argv)
     root = repo_root()
@@ -105,8 +126,10 @@ def grade(argv: list[str]) -> int:
     interrupted = len(graded) < len(katas)
     if interrupted:
         progress(("" if args.quiet else "\n") + f"interrupted: {len(graded)} of {len(katas)} katas graded")
-        results += [_unfinished(kata, groups, impl_root.resolve(), INTERRUPTED if i == 0 else NOT_GRADED)
-                    for i, kata in enumerate(katas[len(graded):])]
+        results += [
+            _unfinished(kata, groups, impl_root.resolve(), INTERRUPTED if i == 0 else NOT_GRADED)
+            for i, kata in enumerate(katas[len(graded) :])
+        ]
 
     # The files first: they are what a CI step or a teacher keeps, and printing may fail (a closed pipe).
     unwritten = []
@@ -146,7 +169,9 @@ def grade(argv: list[str]) -> int:
 def stubs(argv: list[str]) -> int:
     from grader.stubs import StubError, sync
 
-    p = argparse.ArgumentParser(prog="python -m grader stubs", description="Generate exercises/*/ stubs from solutions/.")
+    p = argparse.ArgumentParser(
+        prog="python -m grader stubs", description="Generate exercises/*/ stubs from solutions/."
+    )
     p.add_argument("katas", nargs="*", metavar="SLUG")
     p.add_argument("--check", action="store_true", help="only report stubs that are out of date (exit 1 if any)")
     args = p.parse_args(argv)

@@ -8,6 +8,7 @@ Prints the twelve numbers in pycocotools' ``summarize()`` layout and a per-class
 pycocotools' own (the agreement is tested to 1e-12 on random datasets); ``--compare`` also runs pycocotools
 and reports both times and the largest difference.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -78,8 +79,9 @@ def from_coco(dataset: dict, results: list):
 def format_summary(result: dict, names: dict | None = None) -> str:
     lines = []
     for (title, short, iou, area, max_dets), key in zip(_LINES, coco_map.STAT_NAMES):
-        lines.append(f" {title:<18} ({short}) @[ IoU={iou:<9} | area={area:>6s} | maxDets={max_dets:>3d} ] = "
-                     f"{result[key]:0.3f}")
+        lines.append(
+            f" {title:<18} ({short}) @[ IoU={iou:<9} | area={area:>6s} | maxDets={max_dets:>3d} ] = {result[key]:0.3f}"
+        )
     lines.append("")
     lines.append(f"{'category':<24} {'AP':>7}")
     for label, ap in sorted(result["per_class"].items()):
@@ -115,8 +117,10 @@ def main(argv: list[str] | None = None) -> int:
             s = precision[:, :, k, 0, -1]
             expected = float(np.mean(s[s > -1])) if (s > -1).any() else -1.0
             diff = max(diff, abs(result["per_class"].get(cat, -1.0) - expected))
-        print(f"\nthis evaluator: {ours:.3f} s; pycocotools (index, loadRes, evaluate, accumulate, summarize): "
-              f"{theirs:.3f} s; largest difference over the 12 numbers and per-class AP: {diff:.3g}")
+        print(
+            f"\nthis evaluator: {ours:.3f} s; pycocotools (index, loadRes, evaluate, accumulate, summarize): "
+            f"{theirs:.3f} s; largest difference over the 12 numbers and per-class AP: {diff:.3g}"
+        )
     else:
         print(f"\nevaluated in {ours:.3f} s")
     return 0

@@ -1,4 +1,5 @@
 """The exit codes of every ``python -m grader`` command, defined once."""
+
 from __future__ import annotations
 
 from enum import IntEnum

@@ -1,4 +1,5 @@
 """Where the repository's folders are: the checkout the grader runs in."""
+
 from __future__ import annotations
 
 import os

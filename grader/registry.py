@@ -7,6 +7,7 @@ Adding a kata means a folder ``solutions/NN_slug/`` (plus its exercise and hidde
 A course's repository (``python -m grader export student DIR SLUG ...``) holds only some katas: a course file
 beside this module names them, and :data:`KATAS` is then that selection. Without the file, every kata is in.
 """
+
 from __future__ import annotations
 
 import json
@@ -48,7 +49,9 @@ class Kata:
     @property
     def forbidden_imports(self) -> dict[str, str]:
         """Module name -> the reason a submission may not import it (a name covers its submodules)."""
-        own = {name: f"it does this kata's work; implement {', '.join(self.functions)} yourself" for name in self.shortcuts}
+        own = {
+            name: f"it does this kata's work; implement {', '.join(self.functions)} yourself" for name in self.shortcuts
+        }
         return {**FORBIDDEN_EVERYWHERE, **own}
 
     @property
@@ -116,16 +119,66 @@ _INTERPRETER = "a kata never needs it: it reaches into the interpreter or the ma
 _PARALLEL = "it runs work beside the submission's one thread, and the speed target compares single-threaded code"
 _COMPILER = "the katas are NumPy katas: a compiler changes what the speed target measures"
 FORBIDDEN_EVERYWHERE = {
-    **dict.fromkeys(("torch", "torchvision", "cv2", "detectron2", "mmcv", "mmdet", "kornia", "tensorflow", "jax",
-                     "skimage", "ultralytics", "torchmetrics"), _LIBRARY),
+    **dict.fromkeys(
+        (
+            "torch",
+            "torchvision",
+            "cv2",
+            "detectron2",
+            "mmcv",
+            "mmdet",
+            "kornia",
+            "tensorflow",
+            "jax",
+            "skimage",
+            "ultralytics",
+            "torchmetrics",
+        ),
+        _LIBRARY,
+    ),
     **dict.fromkeys(("grader", "solutions", "hidden_tests"), _PROJECT),
-    **dict.fromkeys(("numba", "llvmlite", "Cython", "pyximport", "pythran", "taichi", "numexpr", "cffi", "cupy",
-                     "mypyc", "jaxlib", "tvm", "triton"), _COMPILER),
+    **dict.fromkeys(
+        (
+            "numba",
+            "llvmlite",
+            "Cython",
+            "pyximport",
+            "pythran",
+            "taichi",
+            "numexpr",
+            "cffi",
+            "cupy",
+            "mypyc",
+            "jaxlib",
+            "tvm",
+            "triton",
+        ),
+        _COMPILER,
+    ),
     **dict.fromkeys(("subprocess", "multiprocessing", "threading", "_thread", "concurrent"), _PARALLEL),
     # Not a defence (the sandbox is): none of these belongs in a NumPy kata, and each would make a grade harder
     # to read (a submission that inspects its caller, signals, or opens sockets).
-    **dict.fromkeys(("ctypes", "gc", "inspect", "importlib", "builtins", "__main__", "pytest", "_pytest", "pluggy",
-                     "signal", "socket", "pty", "resource", "tracemalloc", "faulthandler", "atexit"), _INTERPRETER),
+    **dict.fromkeys(
+        (
+            "ctypes",
+            "gc",
+            "inspect",
+            "importlib",
+            "builtins",
+            "__main__",
+            "pytest",
+            "_pytest",
+            "pluggy",
+            "signal",
+            "socket",
+            "pty",
+            "resource",
+            "tracemalloc",
+            "faulthandler",
+            "atexit",
+        ),
+        _INTERPRETER,
+    ),
 }
 
 _ENTRIES = (

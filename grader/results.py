@@ -1,4 +1,5 @@
 """What grading produces: one CheckResult per check group of each kata, gathered in a KataResult."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable

@@ -4,6 +4,7 @@ Each ``### BEGIN SOLUTION`` ... ``### END SOLUTION`` block of ``solutions/NN_slu
 ``# YOUR CODE HERE`` / ``raise NotImplementedError()`` at the block's indentation (nbgrader's own
 replacement), so signatures, docstrings and imports are written once, in the solution.
 """
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -9,6 +9,7 @@ visible; each text is cut to a limit, saying how much was cut.
 The limits bound each kata's texts, whatever the submission does: a kata has at most three checks, each with
 one message and failures within :data:`FAILURES_LIMIT`, plus its output tail: about 6 KB in all.
 """
+
 from __future__ import annotations
 
 import unicodedata

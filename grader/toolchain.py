@@ -6,6 +6,7 @@
 - The torch requirement: ``grader/torch-requirement.txt``, package data, read by the Makefile (``TORCH``)
   and written into the students' workflow.
 """
+
 from __future__ import annotations
 
 import json
@@ -58,6 +59,8 @@ def problems(root: Path) -> list[str]:
         found.append(f"{DEVCONTAINER.as_posix()}: image {image!r} is not Python {version} ({PYTHON_VERSION_FILE})")
     ci = root / CI_WORKFLOW
     if ci.is_file() and re.search(r"^\s*python-version:", ci.read_text(encoding="utf-8"), re.MULTILINE):
-        found.append(f"{CI_WORKFLOW.as_posix()}: names a python-version of its own; "
-                     f"use python-version-file: {PYTHON_VERSION_FILE}")
+        found.append(
+            f"{CI_WORKFLOW.as_posix()}: names a python-version of its own; "
+            f"use python-version-file: {PYTHON_VERSION_FILE}"
+        )
     return found

@@ -19,7 +19,8 @@ import pytest
 from conftest import REPO
 
 from grader import registry
-from grader.dev import check, commands, stubs
+from grader import stubs
+from grader.dev import check, commands
 from grader.exits import ExitCode
 
 KATAS = registry.KATAS

@@ -23,7 +23,9 @@ import pytest
 from conftest import REPO, copy_solution, make_impl
 from grader import cli, registry
 from grader.exits import ExitCode
-from grader.reports import console, files, summary, text
+from grader import text
+from grader.reports import console, files
+from grader.teacher import summary
 from grader.results import CheckResult, KataResult, Status
 from grader.teacher import regrade
 

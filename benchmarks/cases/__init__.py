@@ -12,13 +12,15 @@ The katas are the registry's (``grader/registry.py``); the cases of a kata are t
 The case modules use only the kata contract of the baselines (the public functions), not their speed
 workloads, so the benchmark measures whatever the baselines are when it runs.
 """
+
 from __future__ import annotations
 
 import importlib
 import importlib.util
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from benchmarks.paths import BENCH, REPO
 from grader import registry
@@ -109,6 +111,7 @@ class _Unavailable:
     def __getattr__(self, name):
         def unavailable(*args, **kwargs):
             raise ImportError(f"could not be imported: {self._error!r}")
+
         return unavailable
 
 

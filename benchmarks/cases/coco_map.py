@@ -6,6 +6,7 @@ implementation computes the twelve ``summarize()`` numbers and the per-class AP;
 evaluate + accumulate + summarize of already loaded COCO objects (building the index and ``loadRes`` are
 not timed), the kata's ``evaluate`` from its per-image arrays (its input conversion is timed).
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -13,14 +14,27 @@ import io
 
 import numpy as np
 
-from benchmarks.cases import BASELINE, PRODUCTION, REFERENCE, Case, Impl, Target, case_kata, load_baseline, load_reference, max_abs_diff
+from benchmarks.cases import (
+    BASELINE,
+    PRODUCTION,
+    REFERENCE,
+    Case,
+    Impl,
+    Target,
+    case_kata,
+    load_baseline,
+    load_reference,
+    max_abs_diff,
+)
 
 KATA = case_kata(__name__)
 
-NOTE = ("pycocotools (Python loops over images and classes, C for the IoU) and faster-coco-eval (C++, "
-        "derived from detectron2's COCOeval_opt) are timed on evaluate + accumulate + summarize of loaded COCO "
-        "objects; loading (the index, `loadRes`) is not timed for them, while the kata's `evaluate` is timed from "
-        "its per-image arrays, conversion included. Results: the twelve numbers and the 80 per-class APs, to 1e-12.")
+NOTE = (
+    "pycocotools (Python loops over images and classes, C for the IoU) and faster-coco-eval (C++, "
+    "derived from detectron2's COCOeval_opt) are timed on evaluate + accumulate + summarize of loaded COCO "
+    "objects; loading (the index, `loadRes`) is not timed for them, while the kata's `evaluate` is timed from "
+    "its per-image arrays, conversion included. Results: the twelve numbers and the 80 per-class APs, to 1e-12."
+)
 
 IMAGES = (100, 500, 2000)
 CLASSES = 80
@@ -63,10 +77,20 @@ def to_coco(gts, dts):
         images.append({"id": i})
         for b, c, crowd in zip(g["boxes"].tolist(), g["labels"].tolist(), g["iscrowd"].tolist()):
             w, h = b[2] - b[0], b[3] - b[1]
-            annotations.append({"id": len(annotations) + 1, "image_id": i, "category_id": c,
-                                "bbox": [b[0], b[1], w, h], "area": w * h, "iscrowd": int(crowd)})
+            annotations.append(
+                {
+                    "id": len(annotations) + 1,
+                    "image_id": i,
+                    "category_id": c,
+                    "bbox": [b[0], b[1], w, h],
+                    "area": w * h,
+                    "iscrowd": int(crowd),
+                }
+            )
         for b, s, c in zip(d["boxes"].tolist(), d["scores"].tolist(), d["labels"].tolist()):
-            results.append({"image_id": i, "category_id": c, "bbox": [b[0], b[1], b[2] - b[0], b[3] - b[1]], "score": s})
+            results.append(
+                {"image_id": i, "category_id": c, "bbox": [b[0], b[1], b[2] - b[0], b[3] - b[1]], "score": s}
+            )
     categories = [{"id": c, "name": str(c)} for c in range(1, CLASSES + 1)]
     return {"images": images, "annotations": annotations, "categories": categories}, results
 
@@ -106,6 +130,7 @@ def cases(quick: bool) -> list[Case]:
             fgt = faster_coco_eval.COCO(dataset, print_function=silent)
             fdt = fgt.loadRes(results)
             return gts, dts, gt, dt, fgt, fdt
+
         return make_inputs
 
     def pycocotools(v):
@@ -127,20 +152,27 @@ def cases(quick: bool) -> list[Case]:
     for n in IMAGES[:1] if quick else IMAGES:
         targets = []
         if n == IMAGES[-1]:
-            targets = [Target("pycocotools", 1 / 15, "at least 15x faster than pycocotools"),
-                       Target("faster-coco-eval", 1.0, "no slower than faster-coco-eval")]
-        out.append(Case(
-            kata=KATA.slug, op="COCO bbox evaluation", size=f"{n} images", make_inputs=make_inputs_for(n),
-            impls=[
-                Impl("reference", REFERENCE, lambda v: _kata_output(ref.evaluate(v[0], v[1]))),
-                Impl("baseline", BASELINE, lambda v: _kata_output(base.evaluate(v[0], v[1]))),
-                Impl("pycocotools", PRODUCTION, pycocotools),
-                Impl("faster-coco-eval", PRODUCTION, faster),
-            ],
-            # the twelve numbers and 80 per-class APs, to 1e-12 (as the issue asks)
-            agree=max_abs_diff(1e-12),
-            targets=targets,
-            note=f"{CLASSES} classes, ~{MEAN_GT:g} ground truths and ~{MEAN_DT:g} detections per image",
-            rounds=3 if n >= 1000 else None,
-        ))
+            targets = [
+                Target("pycocotools", 1 / 15, "at least 15x faster than pycocotools"),
+                Target("faster-coco-eval", 1.0, "no slower than faster-coco-eval"),
+            ]
+        out.append(
+            Case(
+                kata=KATA.slug,
+                op="COCO bbox evaluation",
+                size=f"{n} images",
+                make_inputs=make_inputs_for(n),
+                impls=[
+                    Impl("reference", REFERENCE, lambda v: _kata_output(ref.evaluate(v[0], v[1]))),
+                    Impl("baseline", BASELINE, lambda v: _kata_output(base.evaluate(v[0], v[1]))),
+                    Impl("pycocotools", PRODUCTION, pycocotools),
+                    Impl("faster-coco-eval", PRODUCTION, faster),
+                ],
+                # the twelve numbers and 80 per-class APs, to 1e-12 (as the issue asks)
+                agree=max_abs_diff(1e-12),
+                targets=targets,
+                note=f"{CLASSES} classes, ~{MEAN_GT:g} ground truths and ~{MEAN_DT:g} detections per image",
+                rounds=3 if n >= 1000 else None,
+            )
+        )
     return out

@@ -4,16 +4,30 @@ The map is a stride-16 FPN level of 256 channels for two images; the RoIs are pr
 torchvision's Faster R-CNN box head (7x7, sampling ratio 2, aligned=False) at three RoI counts, and
 detectron2's mask head (14x14, adaptive sampling, aligned=True).
 """
+
 from __future__ import annotations
 
 import numpy as np
 
-from benchmarks.cases import BASELINE, PRODUCTION, REFERENCE, Case, Impl, Target, case_kata, load_baseline, load_reference, max_abs_diff
+from benchmarks.cases import (
+    BASELINE,
+    PRODUCTION,
+    REFERENCE,
+    Case,
+    Impl,
+    Target,
+    case_kata,
+    load_baseline,
+    load_reference,
+    max_abs_diff,
+)
 
 KATA = case_kata(__name__)
 
-NOTE = ("`torchvision.ops.roi_align` is its C++ CPU kernel (single-threaded: it precomputes each RoI's "
-        "sampling taps once and reuses them over the channels).")
+NOTE = (
+    "`torchvision.ops.roi_align` is its C++ CPU kernel (single-threaded: it precomputes each RoI's "
+    "sampling taps once and reuses them over the channels)."
+)
 
 SHAPE = (2, 256, 64, 64)
 STRIDE = 16
@@ -37,11 +51,14 @@ def cases(quick: bool) -> list[Case]:
     import torchvision.ops as tvops
 
     ref, base = load_reference(KATA), load_baseline(KATA)
-    settings = [("7x7, ratio 2, not aligned", 7, 2, False, BOX_HEAD_ROIS),
-                ("14x14, adaptive, aligned", 14, -1, True, MASK_HEAD_ROIS)]
+    settings = [
+        ("7x7, ratio 2, not aligned", 7, 2, False, BOX_HEAD_ROIS),
+        ("14x14, adaptive, aligned", 14, -1, True, MASK_HEAD_ROIS),
+    ]
     out = []
     for label, size, ratio, aligned, counts in settings:
         for k in counts[:1] if quick else counts:
+
             def make_inputs(k=k):
                 rng = np.random.default_rng([4, k])
                 features = rng.standard_normal(SHAPE, dtype=np.float32)
@@ -49,17 +66,26 @@ def cases(quick: bool) -> list[Case]:
                 return features, rois, torch.from_numpy(features), torch.from_numpy(rois)
 
             args = (size, 1.0 / STRIDE, ratio, aligned)
-            out.append(Case(
-                kata=KATA.slug, op=f"roi_align {label}", size=f"{k} RoIs", make_inputs=make_inputs,
-                impls=[
-                    Impl("reference", REFERENCE, lambda x, a=args: ref.roi_align(x[0], x[1], *a)),
-                    Impl("baseline", BASELINE, lambda x, a=args: base.roi_align(x[0], x[1], *a)),
-                    Impl("torchvision", PRODUCTION, lambda x, a=args: tvops.roi_align(x[2], x[3], *a).numpy(),
-                         pool="torch"),
-                ],
-                # float32 averages of up to a few hundred samples of values ~N(0, 1)
-                agree=max_abs_diff(1e-4),
-                targets=[Target("torchvision", 1.0, "no slower than torchvision")],
-                note=f"features {SHAPE}, spatial scale 1/{STRIDE}",
-            ))
+            out.append(
+                Case(
+                    kata=KATA.slug,
+                    op=f"roi_align {label}",
+                    size=f"{k} RoIs",
+                    make_inputs=make_inputs,
+                    impls=[
+                        Impl("reference", REFERENCE, lambda x, a=args: ref.roi_align(x[0], x[1], *a)),
+                        Impl("baseline", BASELINE, lambda x, a=args: base.roi_align(x[0], x[1], *a)),
+                        Impl(
+                            "torchvision",
+                            PRODUCTION,
+                            lambda x, a=args: tvops.roi_align(x[2], x[3], *a).numpy(),
+                            pool="torch",
+                        ),
+                    ],
+                    # float32 averages of up to a few hundred samples of values ~N(0, 1)
+                    agree=max_abs_diff(1e-4),
+                    targets=[Target("torchvision", 1.0, "no slower than torchvision")],
+                    note=f"features {SHAPE}, spatial scale 1/{STRIDE}",
+                )
+            )
     return out

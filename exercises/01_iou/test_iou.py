@@ -1,9 +1,9 @@
 """Visible tests for kata 01. Run them with ``pytest exercises/01_iou``."""
+
 import numpy as np
 import pytest
-from numpy.testing import assert_allclose
-
 from iou import box_area, box_iou, generalized_box_iou
+from numpy.testing import assert_allclose
 
 A = [0.0, 0.0, 2.0, 2.0]
 B = [1.0, 1.0, 3.0, 3.0]

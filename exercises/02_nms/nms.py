@@ -5,6 +5,7 @@ IoU is computed in the boxes' dtype. Kept indices come back as an int64 array in
 equal scores keeping the lower index first. The greedy loop over kept boxes is inherently sequential;
 the work inside each step should be vectorised.
 """
+
 import numpy as np
 
 
@@ -26,9 +27,7 @@ def nms(boxes: np.ndarray, scores: np.ndarray, iou_threshold: float) -> np.ndarr
     raise NotImplementedError()
 
 
-def batched_nms(
-    boxes: np.ndarray, scores: np.ndarray, class_ids: np.ndarray, iou_threshold: float
-) -> np.ndarray:
+def batched_nms(boxes: np.ndarray, scores: np.ndarray, class_ids: np.ndarray, iou_threshold: float) -> np.ndarray:
     """Non-maximum suppression within each class independently, as ``torchvision.ops.batched_nms``.
 
     Boxes of different classes never suppress each other.

@@ -1,8 +1,8 @@
 """Visible tests for kata 02. Run them with ``pytest exercises/02_nms``."""
-import numpy as np
-from numpy.testing import assert_array_equal
 
+import numpy as np
 from nms import batched_nms, nms
+from numpy.testing import assert_array_equal
 
 BOXES = np.array(
     [

@@ -15,6 +15,7 @@ Conventions (as ``detectron2.modeling.anchor_generator.DefaultAnchorGenerator`` 
 
 No Python loop over anchors or locations is needed.
 """
+
 import math
 
 import numpy as np

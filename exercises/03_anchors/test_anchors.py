@@ -1,10 +1,10 @@
 """Visible tests for kata 03. Run them with ``pytest exercises/03_anchors``."""
+
 import math
 
 import numpy as np
-from numpy.testing import assert_allclose
-
 from anchors import cell_anchors, decode_boxes, encode_boxes, grid_anchors
+from numpy.testing import assert_allclose
 
 
 def test_cell_anchors_worked_example():
@@ -18,12 +18,16 @@ def test_cell_anchors_are_not_rounded_and_sizes_come_first():
     cells = cell_anchors((32.0, 64.0), (0.5, 2.0))
     s = math.sqrt(2.0)
     # sizes outer, ratios inner: (32, 0.5), (32, 2), (64, 0.5), (64, 2); 8 * sqrt(2) = 11.3137..., not 11
-    assert_allclose(cells, [
-        [-16 * s, -8 * s, 16 * s, 8 * s],
-        [-8 * s, -16 * s, 8 * s, 16 * s],
-        [-32 * s, -16 * s, 32 * s, 16 * s],
-        [-16 * s, -32 * s, 16 * s, 32 * s],
-    ], rtol=1e-12)
+    assert_allclose(
+        cells,
+        [
+            [-16 * s, -8 * s, 16 * s, 8 * s],
+            [-8 * s, -16 * s, 8 * s, 16 * s],
+            [-32 * s, -16 * s, 32 * s, 16 * s],
+            [-16 * s, -32 * s, 16 * s, 32 * s],
+        ],
+        rtol=1e-12,
+    )
 
 
 def test_grid_anchors_order_and_offset():
@@ -48,7 +52,12 @@ def test_encode_worked_example():
     boxes = np.array([[2.0, 4.0, 14.0, 24.0]])  # centre (8, 14), 12 x 20
     assert_allclose(encode_boxes(anchors, boxes), [[0.3, 0.2, math.log(1.2), 0.0]], rtol=1e-12, atol=1e-15)
     # the weights scale each delta: (10, 10, 5, 5) is the usual choice for the second stage
-    assert_allclose(encode_boxes(anchors, boxes, (10.0, 10.0, 5.0, 5.0)), [[3.0, 2.0, 5 * math.log(1.2), 0.0]], rtol=1e-12, atol=1e-15)
+    assert_allclose(
+        encode_boxes(anchors, boxes, (10.0, 10.0, 5.0, 5.0)),
+        [[3.0, 2.0, 5 * math.log(1.2), 0.0]],
+        rtol=1e-12,
+        atol=1e-15,
+    )
 
 
 def test_decode_inverts_encode():
@@ -66,7 +75,9 @@ def test_decode_clamps_only_large_dw_dh():
     anchor = np.array([[0.0, 0.0, 10.0, 10.0]])
     # dw = 10 is clamped to log(1000 / 16): the width becomes 10 * 62.5 = 625; dh = -10 is not clamped
     small = 5 * math.exp(-10.0)
-    assert_allclose(decode_boxes(anchor, np.array([[0.0, 0.0, 10.0, -10.0]])), [[-307.5, 5 - small, 317.5, 5 + small]], rtol=1e-12)
+    assert_allclose(
+        decode_boxes(anchor, np.array([[0.0, 0.0, 10.0, -10.0]])), [[-307.5, 5 - small, 317.5, 5 + small]], rtol=1e-12
+    )
     # dx is never clamped: the centre moves 10 anchor widths
     assert_allclose(decode_boxes(anchor, np.array([[10.0, 0.0, 0.0, 0.0]])), [[100.0, 0.0, 110.0, 10.0]], rtol=1e-12)
 

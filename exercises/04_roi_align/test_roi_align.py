@@ -1,7 +1,7 @@
 """Visible tests for kata 04. Run them with ``pytest exercises/04_roi_align``."""
+
 import numpy as np
 from numpy.testing import assert_allclose
-
 from roi_align import bilinear_interpolate, roi_align
 
 # One channel, 2 rows, 3 columns: value = 3 * row + col.

@@ -11,6 +11,7 @@ The output size is ``OH = (H + 2*ph - dh*(KH - 1) - 1) // sh + 1`` (``OW`` likew
 Arrays are float32 or float64; results have ``np.result_type`` of the inputs. The work is one im2col copy
 and a batched matrix product (and, backwards, its transpose and a col2im): no Python loop over pixels.
 """
+
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 

@@ -4,11 +4,11 @@ Two helpers here are worth reusing in your own experiments: ``direct_conv2d`` is
 plain loops (slow, but obviously right on tiny arrays), and ``numerical_gradient`` checks any backward pass
 with central differences.
 """
+
 import numpy as np
 import pytest
-from numpy.testing import assert_allclose
-
 from conv2d import conv2d_backward, conv2d_forward
+from numpy.testing import assert_allclose
 
 
 def pair(v):

@@ -1,11 +1,11 @@
 """Visible tests for kata 06. Run them with ``pytest exercises/06_focal_loss``."""
+
 import math
 
 import numpy as np
 import pytest
-from numpy.testing import assert_allclose
-
 from focal_loss import sigmoid_focal_loss, sigmoid_focal_loss_grad
+from numpy.testing import assert_allclose
 
 LOG2 = math.log(2.0)
 

@@ -26,6 +26,7 @@ The pipeline, as pycocotools runs it:
 The matching loop over the detections of one pair is sequential; the pairs are independent, so the r-th
 detection of every pair can be matched at once. A loop over images and classes is also fine.
 """
+
 import numpy as np
 
 # pycocotools' default parameters. The values matter to the last bit: IoU thresholds and recall points are

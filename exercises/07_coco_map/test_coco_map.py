@@ -1,7 +1,7 @@
 """Visible tests for kata 07. Run them with ``pytest exercises/07_coco_map``."""
+
 import numpy as np
 import pytest
-
 from coco_map import evaluate
 
 KEYS = ("AP", "AP50", "AP75", "APs", "APm", "APl", "AR1", "AR10", "AR100", "ARs", "ARm", "ARl")
@@ -12,8 +12,11 @@ def gt(boxes, labels, **extra):
 
 
 def det(boxes, scores, labels):
-    return {"boxes": np.array(boxes, dtype=float).reshape(-1, 4), "scores": np.array(scores, dtype=float),
-            "labels": np.array(labels, dtype=np.int64)}
+    return {
+        "boxes": np.array(boxes, dtype=float).reshape(-1, 4),
+        "scores": np.array(scores, dtype=float),
+        "labels": np.array(labels, dtype=np.int64),
+    }
 
 
 def approx(x):
@@ -54,8 +57,11 @@ def test_iou_equal_to_the_threshold_matches():
 def test_crowd_region_absorbs_detections():
     truth = gt([[0, 0, 100, 100], [200, 200, 400, 400]], [1, 1], iscrowd=np.array([False, True]))
     # the object is found; three boxes inside the crowd region are neither hits nor misses
-    found = det([[0, 0, 100, 100], [210, 210, 260, 260], [300, 300, 390, 390], [200, 200, 400, 400]],
-                [0.6, 0.9, 0.8, 0.7], [1, 1, 1, 1])
+    found = det(
+        [[0, 0, 100, 100], [210, 210, 260, 260], [300, 300, 390, 390], [200, 200, 400, 400]],
+        [0.6, 0.9, 0.8, 0.7],
+        [1, 1, 1, 1],
+    )
     r = evaluate([truth], [found])
     assert r["AP"] == approx(1.0) and r["AR100"] == approx(1.0)
 

@@ -1,5 +1,6 @@
 """``python -m grader.baselines``: run every baseline once on its speed workload, so that numba compiles the
 kernels into its on-disk cache now (at setup, with a progress line) rather than during a learner's first grade."""
+
 import importlib
 import sys
 import time

@@ -6,6 +6,7 @@ Arithmetic is in the boxes' dtype, as torchvision's and detectron2's box coders 
 the float32 exp and log are vectorised (``_vecmath.h``, within 2 ulp), so each coding loop runs on SIMD
 lanes.
 """
+
 from __future__ import annotations
 
 import math
@@ -20,7 +21,9 @@ DEFAULT_SCALE_CLAMP = math.log(1000.0 / 16)
 def _prepare(first, second):
     first, second = np.asarray(first), np.asarray(second)
     dtype = np.result_type(first, second, np.float32)
-    return np.ascontiguousarray(first, dtype=dtype).reshape(-1, 4), np.ascontiguousarray(second, dtype=dtype).reshape(-1, 4)
+    return np.ascontiguousarray(first, dtype=dtype).reshape(-1, 4), np.ascontiguousarray(second, dtype=dtype).reshape(
+        -1, 4
+    )
 
 
 def cell_anchors(sizes, aspect_ratios) -> np.ndarray:

@@ -7,6 +7,7 @@ range the ground truths reordered regular-first, then the greedy loop over thres
 truths as ``evaluateImg`` writes it. The accumulation pools each class's detections over the images, sorts
 them by score (stable, so ties keep image order), and walks the precision envelope and the 101 recall points.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -165,12 +166,19 @@ def evaluate_arrays(ground_truths, detections):
     g_boxes = _concat([g["boxes"] for g in ground_truths], np.float64, 4)
     g_counts = np.array([len(np.asarray(g["labels"]).reshape(-1)) for g in ground_truths], dtype=np.int64)
     g_labels = _concat([g["labels"] for g in ground_truths], np.int64)
-    g_crowd = _concat([g["iscrowd"] if g.get("iscrowd") is not None else np.zeros(n, bool)
-                       for g, n in zip(ground_truths, g_counts)], np.bool_)
+    g_crowd = _concat(
+        [g["iscrowd"] if g.get("iscrowd") is not None else np.zeros(n, bool) for g, n in zip(ground_truths, g_counts)],
+        np.bool_,
+    )
     box_area = (g_boxes[:, 2] - g_boxes[:, 0]) * (g_boxes[:, 3] - g_boxes[:, 1])
     starts = np.r_[0, np.cumsum(g_counts)]
-    g_area = _concat([g["area"] if g.get("area") is not None else box_area[starts[i]:starts[i + 1]]
-                      for i, g in enumerate(ground_truths)], np.float64)
+    g_area = _concat(
+        [
+            g["area"] if g.get("area") is not None else box_area[starts[i] : starts[i + 1]]
+            for i, g in enumerate(ground_truths)
+        ],
+        np.float64,
+    )
     d_boxes = _concat([d["boxes"] for d in detections], np.float64, 4)
     d_scores = _concat([d["scores"] for d in detections], np.float64)
     d_labels = _concat([d["labels"] for d in detections], np.int64)
@@ -197,8 +205,15 @@ def evaluate_arrays(ground_truths, detections):
     gt_start = np.searchsorted(g_key, np.arange(n_pairs + 1))
     dt_start = np.searchsorted(d_key, np.arange(n_pairs + 1))
     matched, ignored = _match_kernel(
-        gt_start, np.ascontiguousarray(g_boxes), g_crowd, g_area, dt_start, np.ascontiguousarray(d_boxes), d_area,
-        AREA_RANGES, IOU_THRESHOLDS,
+        gt_start,
+        np.ascontiguousarray(g_boxes),
+        g_crowd,
+        g_area,
+        dt_start,
+        np.ascontiguousarray(d_boxes),
+        d_area,
+        AREA_RANGES,
+        IOU_THRESHOLDS,
     )
 
     g_cls = g_key % n_cls
@@ -209,8 +224,9 @@ def evaluate_arrays(ground_truths, detections):
     # pooled over images: by class, then decreasing score; ties keep (image, rank) order, the current order
     order = np.lexsort((-d_scores, d_cls))
     cls_start = np.searchsorted(d_cls[order], np.arange(n_cls + 1))
-    precision, recall = _accumulate_kernel(cls_start, rank[order], matched[order], ignored[order], n_gt,
-                                           MAX_DETS, RECALL_THRESHOLDS)
+    precision, recall = _accumulate_kernel(
+        cls_start, rank[order], matched[order], ignored[order], n_gt, MAX_DETS, RECALL_THRESHOLDS
+    )
     return labels, precision, recall
 
 
@@ -237,6 +253,7 @@ def evaluate(ground_truths, detections) -> dict:
 
 # --- pycocotools bridge (used by the tests and by ``python -m grader.coco --check``) -------------------
 
+
 def to_coco(ground_truths, detections):
     """The kata's data as COCO dicts: (ground-truth dataset, list of detection results).
 
@@ -250,20 +267,33 @@ def to_coco(ground_truths, detections):
         boxes = np.asarray(g["boxes"], dtype=np.float64).reshape(-1, 4)
         lab = np.asarray(g["labels"]).reshape(-1)
         crowd = np.zeros(len(lab), bool) if g.get("iscrowd") is None else np.asarray(g["iscrowd"]).reshape(-1)
-        area = (boxes[:, 2] - boxes[:, 0]) * (boxes[:, 3] - boxes[:, 1]) if g.get("area") is None \
+        area = (
+            (boxes[:, 2] - boxes[:, 0]) * (boxes[:, 3] - boxes[:, 1])
+            if g.get("area") is None
             else np.asarray(g["area"], dtype=np.float64).reshape(-1)
+        )
         for b, c, cr, ar in zip(boxes.tolist(), lab.tolist(), crowd.tolist(), area.tolist()):
             labels.add(int(c))
-            annotations.append({
-                "id": len(annotations) + 1, "image_id": i + 1, "category_id": int(c),
-                "bbox": [b[0], b[1], b[2] - b[0], b[3] - b[1]], "area": ar, "iscrowd": int(bool(cr)),
-            })
+            annotations.append(
+                {
+                    "id": len(annotations) + 1,
+                    "image_id": i + 1,
+                    "category_id": int(c),
+                    "bbox": [b[0], b[1], b[2] - b[0], b[3] - b[1]],
+                    "area": ar,
+                    "iscrowd": int(bool(cr)),
+                }
+            )
         boxes = np.asarray(d["boxes"], dtype=np.float64).reshape(-1, 4)
-        for b, s, c in zip(boxes.tolist(), np.asarray(d["scores"], np.float64).reshape(-1).tolist(),
-                           np.asarray(d["labels"]).reshape(-1).tolist()):
+        for b, s, c in zip(
+            boxes.tolist(),
+            np.asarray(d["scores"], np.float64).reshape(-1).tolist(),
+            np.asarray(d["labels"]).reshape(-1).tolist(),
+        ):
             labels.add(int(c))
-            results.append({"image_id": i + 1, "category_id": int(c),
-                            "bbox": [b[0], b[1], b[2] - b[0], b[3] - b[1]], "score": s})
+            results.append(
+                {"image_id": i + 1, "category_id": int(c), "bbox": [b[0], b[1], b[2] - b[0], b[3] - b[1]], "score": s}
+            )
     dataset = {"images": images, "annotations": annotations, "categories": [{"id": c} for c in sorted(labels)]}
     return dataset, results
 
@@ -323,8 +353,10 @@ def differences(got: dict, expected: dict) -> list[tuple[str, float, float]]:
 
 # --- random datasets with every hard case pycocotools handles -----------------------------------------
 
-def random_dataset(rng: np.random.Generator, n_images: int = 6, n_classes: int = 3, max_gt: int = 8,
-                   max_dt: int = 12, dtype=np.float64):
+
+def random_dataset(
+    rng: np.random.Generator, n_images: int = 6, n_classes: int = 3, max_gt: int = 8, max_dt: int = 12, dtype=np.float64
+):
     """A small random dataset full of edge cases: (ground_truths, detections).
 
     Coordinates lie on a 0.5-pixel grid, so every IoU and area is exact in any formula (x + w == x2) and
@@ -334,8 +366,22 @@ def random_dataset(rng: np.random.Generator, n_images: int = 6, n_classes: int =
     copies of ground truths (one detection overlapping several ground truths), and now and then more than
     100 detections of one class in one image.
     """
-    sizes = np.array([[32, 32], [16, 64], [64, 16], [96, 96], [48, 192], [31.5, 32], [32, 32.5], [8, 8],
-                      [128, 72], [95.5, 96.5], [200, 150], [4, 6]])
+    sizes = np.array(
+        [
+            [32, 32],
+            [16, 64],
+            [64, 16],
+            [96, 96],
+            [48, 192],
+            [31.5, 32],
+            [32, 32.5],
+            [8, 8],
+            [128, 72],
+            [95.5, 96.5],
+            [200, 150],
+            [4, 6],
+        ]
+    )
     tied = rng.random() < 0.5
     ground_truths, detections = [], []
     for _ in range(n_images):
@@ -344,8 +390,9 @@ def random_dataset(rng: np.random.Generator, n_images: int = 6, n_classes: int =
         n_dt = 0 if 0.15 <= kind < 0.3 else int(rng.integers(0, max_dt + 1))
         if rng.random() < 0.03:
             n_dt = int(rng.integers(101, 130))
-        wh = np.where(rng.random((n_gt, 1)) < 0.4, sizes[rng.integers(0, len(sizes), n_gt)],
-                      rng.integers(2, 400, (n_gt, 2)) / 2.0)
+        wh = np.where(
+            rng.random((n_gt, 1)) < 0.4, sizes[rng.integers(0, len(sizes), n_gt)], rng.integers(2, 400, (n_gt, 2)) / 2.0
+        )
         xy = rng.integers(0, 600, (n_gt, 2)) / 2.0
         g_boxes = np.concatenate([xy, xy + wh], axis=1)
         if n_gt > 1 and rng.random() < 0.3:  # near-duplicate ground truths: one detection can match either
@@ -367,19 +414,24 @@ def random_dataset(rng: np.random.Generator, n_images: int = 6, n_classes: int =
         src = rng.integers(0, max(n_gt, 1), n_copy)
         copies = g_boxes[src] + rng.integers(-12, 13, (n_copy, 4)) / 2.0 * (rng.random((n_copy, 1)) < 0.7)
         n_rand = n_dt - n_copy
-        wh = np.where(rng.random((n_rand, 1)) < 0.3, sizes[rng.integers(0, len(sizes), n_rand)],
-                      rng.integers(2, 400, (n_rand, 2)) / 2.0)
+        wh = np.where(
+            rng.random((n_rand, 1)) < 0.3,
+            sizes[rng.integers(0, len(sizes), n_rand)],
+            rng.integers(2, 400, (n_rand, 2)) / 2.0,
+        )
         xy = rng.integers(0, 600, (n_rand, 2)) / 2.0
         d_boxes = np.concatenate([copies, np.concatenate([xy, xy + wh], axis=1)])
         d_boxes[:, 2:] = np.maximum(d_boxes[:, 2:], d_boxes[:, :2])
-        d_labels = np.concatenate([g_labels[src] if n_gt else np.zeros(0, np.int64),
-                                   rng.integers(1, n_classes + 2, n_rand)])  # n_classes + 1: no ground truth
+        d_labels = np.concatenate(
+            [g_labels[src] if n_gt else np.zeros(0, np.int64), rng.integers(1, n_classes + 2, n_rand)]
+        )  # n_classes + 1: no ground truth
         if n_dt > 100 and rng.random() < 0.5:  # else several classes: a per-image cap would cut them
             d_labels[:] = d_labels[0]
         scores = rng.integers(0, 6, n_dt) / 5.0 if tied else rng.random(n_dt)
         perm = rng.permutation(n_dt)
-        detections.append({"boxes": d_boxes[perm].astype(dtype), "scores": scores.astype(dtype),
-                           "labels": d_labels[perm]})
+        detections.append(
+            {"boxes": d_boxes[perm].astype(dtype), "scores": scores.astype(dtype), "labels": d_labels[perm]}
+        )
     return ground_truths, detections
 
 
@@ -424,10 +476,22 @@ def realistic_dataset(rng: np.random.Generator, n_images: int, n_classes: int, m
         d_labels[right] = g_labels[src[right]]
     scores = np.clip(rng.random(td) * 0.6 + near * rng.random(td) * 0.5, 0, 1)
     gi, di = np.r_[0, np.cumsum(n_gt)], np.r_[0, np.cumsum(n_dt)]
-    ground_truths = [{"boxes": g_boxes[gi[i]:gi[i + 1]], "labels": g_labels[gi[i]:gi[i + 1]],
-                      "iscrowd": g_crowd[gi[i]:gi[i + 1]]} for i in range(n_images)]
-    detections = [{"boxes": d_boxes[di[i]:di[i + 1]], "scores": scores[di[i]:di[i + 1]],
-                   "labels": d_labels[di[i]:di[i + 1]]} for i in range(n_images)]
+    ground_truths = [
+        {
+            "boxes": g_boxes[gi[i] : gi[i + 1]],
+            "labels": g_labels[gi[i] : gi[i + 1]],
+            "iscrowd": g_crowd[gi[i] : gi[i + 1]],
+        }
+        for i in range(n_images)
+    ]
+    detections = [
+        {
+            "boxes": d_boxes[di[i] : di[i + 1]],
+            "scores": scores[di[i] : di[i + 1]],
+            "labels": d_labels[di[i] : di[i + 1]],
+        }
+        for i in range(n_images)
+    ]
     del g_img
     return ground_truths, detections
 

@@ -8,6 +8,7 @@ submission's output with ``compare``. Besides these names the module holds the k
 A module satisfies :class:`Baseline` structurally: its functions are the protocol's methods without ``self``.
 ``python -m grader dev check`` holds every baseline module to it.
 """
+
 from __future__ import annotations
 
 from types import ModuleType

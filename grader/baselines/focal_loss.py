@@ -6,6 +6,7 @@ one ``log1p`` of ``-|x|`` (a fused CUDA/C++ kernel would do the same). Arithmeti
 as torch's float32 kernels do; in float32 the exp and log1p are vectorised polynomial versions (within
 2 ulp, ``_vecmath.h``), so the loop runs on SIMD lanes. The reductions accumulate in float64.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -32,7 +33,9 @@ def focal_loss_and_grad(logits, targets, alpha=0.25, gamma=2.0, reduction="none"
     x, t = _prepare(logits, targets, alpha, reduction)
     loss = np.empty_like(x)
     grad = np.empty_like(x)
-    total = _focal_kernel(x.reshape(-1), t.reshape(-1), float(alpha), float(gamma), loss.reshape(-1), grad.reshape(-1), True, True)
+    total = _focal_kernel(
+        x.reshape(-1), t.reshape(-1), float(alpha), float(gamma), loss.reshape(-1), grad.reshape(-1), True, True
+    )
     return _reduced(loss, total, reduction), _scaled(grad, reduction)
 
 
@@ -40,7 +43,9 @@ def sigmoid_focal_loss(logits, targets, alpha=0.25, gamma=2.0, reduction="none")
     """Focal loss as ``torchvision.ops.sigmoid_focal_loss``: logits' shape for "none", else a 0-d value."""
     x, t = _prepare(logits, targets, alpha, reduction)
     loss = np.empty_like(x)
-    total = _focal_kernel(x.reshape(-1), t.reshape(-1), float(alpha), float(gamma), loss.reshape(-1), loss.reshape(-1), True, False)
+    total = _focal_kernel(
+        x.reshape(-1), t.reshape(-1), float(alpha), float(gamma), loss.reshape(-1), loss.reshape(-1), True, False
+    )
     return _reduced(loss, total, reduction)
 
 
@@ -48,7 +53,9 @@ def sigmoid_focal_loss_grad(logits, targets, alpha=0.25, gamma=2.0, reduction="n
     """d(loss)/d(logits), the logits' shape (for "none": the gradient of the sum)."""
     x, t = _prepare(logits, targets, alpha, reduction)
     grad = np.empty_like(x)
-    _focal_kernel(x.reshape(-1), t.reshape(-1), float(alpha), float(gamma), grad.reshape(-1), grad.reshape(-1), False, True)
+    _focal_kernel(
+        x.reshape(-1), t.reshape(-1), float(alpha), float(gamma), grad.reshape(-1), grad.reshape(-1), False, True
+    )
     return _scaled(grad, reduction)
 
 

@@ -1,4 +1,5 @@
 """Baseline for kata 01: pairwise IoU and GIoU in Cython (``_iou_kernels.pyx``), and the speed workload."""
+
 from __future__ import annotations
 
 import numpy as np

@@ -6,6 +6,7 @@ the threshold in float64. Two things make it faster than the C++ kernel's loop o
   packed to the front, so a suppressed box is never looked at again and every read is sequential;
 - the score order comes from one sort of 64-bit keys (float32 scores) instead of a stable argsort.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -51,8 +52,14 @@ def _greedy(boxes, members, iou_threshold, x1, y1, x2, y2, area, idx, keep, kept
 def _scratch(boxes, n):
     """The scratch arrays of ``_greedy`` for up to n boxes: x1, y1, x2, y2 and area in the boxes' dtype, idx."""
     dtype = boxes.dtype
-    return np.empty(n, dtype), np.empty(n, dtype), np.empty(n, dtype), np.empty(n, dtype), np.empty(n, dtype), \
-        np.empty(n, np.int64)
+    return (
+        np.empty(n, dtype),
+        np.empty(n, dtype),
+        np.empty(n, dtype),
+        np.empty(n, dtype),
+        np.empty(n, dtype),
+        np.empty(n, np.int64),
+    )
 
 
 @njit(cache=True, nogil=True)

@@ -6,6 +6,7 @@ hidden tests, golden data with the script that made it (where the hidden tests r
 holding to :mod:`grader.baselines.contract`, known-bad submissions for the hidden and speed checks, and a
 benchmark case. Anything still marked ``TODO`` (as ``dev new`` leaves it) counts as unwritten.
 """
+
 from __future__ import annotations
 
 import ast
@@ -20,8 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 
-from grader.baselines import contract
 from grader import stubs
+from grader.baselines import contract
 from grader.learner import hints
 from grader.registry import BASELINE_KINDS, GROUPS, Kata
 
@@ -141,14 +142,29 @@ def check_registry(root: Path, kata: Kata, registered: Sequence[Kata]) -> Found:
         listed = ", ".join(f"{g}={p}" for g, p in groups.items())
         yield registry, f"points ({listed}) must all be positive: give each check group its points"
     if not kata.speed_target > 0:
-        yield registry, (f"speed_target {kata.speed_target:g} is not positive: set it from measurements, so that "
-                         f"a vectorised NumPy solution passes with margin and a Python loop fails widely")
+        yield (
+            registry,
+            (
+                f"speed_target {kata.speed_target:g} is not positive: set it from measurements, so that "
+                f"a vectorised NumPy solution passes with margin and a Python loop fails widely"
+            ),
+        )
     if kata.baseline_kind not in BASELINE_KINDS:
-        yield registry, (f"baseline_kind {kata.baseline_kind!r} is not one of {', '.join(BASELINE_KINDS)}: "
-                         f"name what the baseline is written in")
+        yield (
+            registry,
+            (
+                f"baseline_kind {kata.baseline_kind!r} is not one of {', '.join(BASELINE_KINDS)}: "
+                f"name what the baseline is written in"
+            ),
+        )
     if not kata.graded_against.strip():
-        yield registry, ("graded_against is empty: say what the hidden tests compare with "
-                         "(e.g. \"torchvision golden data\", \"torch live\")")
+        yield (
+            registry,
+            (
+                "graded_against is empty: say what the hidden tests compare with "
+                '(e.g. "torchvision golden data", "torch live")'
+            ),
+        )
     for field in ("time_limit", "test_timeout"):
         if not getattr(kata, field) > 0:
             yield registry, f"{field} {getattr(kata, field):g} is not positive: give it seconds"
@@ -159,8 +175,13 @@ def check_registry(root: Path, kata: Kata, registered: Sequence[Kata]) -> Found:
 
 def _folder(root: Path, folder: Path) -> Found:
     if not folder.is_dir():
-        yield folder, (f"missing, yet grader/registry.py names this kata's folder {folder.name}: create it, "
-                       f"or fix the kata's number or slug")
+        yield (
+            folder,
+            (
+                f"missing, yet grader/registry.py names this kata's folder {folder.name}: create it, "
+                f"or fix the kata's number or slug"
+            ),
+        )
 
 
 def check_solution(root: Path, kata: Kata, registered: Sequence[Kata]) -> Found:
@@ -177,8 +198,13 @@ def check_solution(root: Path, kata: Kata, registered: Sequence[Kata]) -> Found:
         return
     missing = [f for f in kata.functions if f not in _top_level_functions(tree)]
     if missing:
-        yield solution, (f"does not define {', '.join(missing)}, which grader/registry.py lists: "
-                         f"define {'them' if len(missing) > 1 else 'it'} at module level")
+        yield (
+            solution,
+            (
+                f"does not define {', '.join(missing)}, which grader/registry.py lists: "
+                f"define {'them' if len(missing) > 1 else 'it'} at module level"
+            ),
+        )
     yield from _todo(root, solution, f"write the reference solution and its docstrings, then run `{_STUBS}`")
     if not kata.stub_path(root).parent.is_dir():
         return  # reported by check_exercise_folder
@@ -229,8 +255,9 @@ def check_readme(root: Path, kata: Kata, registered: Sequence[Kata]) -> Found:
     missing = [s for s in REQUIRED_SECTIONS if s not in present]
     if missing:
         yield readme, f"no section {', '.join(f'## {s}' for s in missing)}: add {'them' if len(missing) > 1 else 'it'}"
-    unwritten = dict.fromkeys(title if level > 1 else "introduction"
-                              for level, title, body in found_sections if TODO.search(body))
+    unwritten = dict.fromkeys(
+        title if level > 1 else "introduction" for level, title, body in found_sections if TODO.search(body)
+    )
     if unwritten:
         yield readme, f"unwritten (TODO): {', '.join(unwritten)}: write {'them' if len(unwritten) > 1 else 'it'}"
     if "Hints" in present:
@@ -285,8 +312,11 @@ def check_golden(root: Path, kata: Kata, registered: Sequence[Kata]) -> Found:
     if (reads or golden.is_file()) and not script.is_file():
         yield script, f"missing: commit the script that makes {GOLDEN}, so that `make golden` can rebuild it"
     if script.is_file():
-        yield from _todo(root, script, f"write it, or delete it and every use of {GOLDEN} if the hidden tests "
-                                       f"compare against the library live")
+        yield from _todo(
+            root,
+            script,
+            f"write it, or delete it and every use of {GOLDEN} if the hidden tests compare against the library live",
+        )
 
 
 def contract_problems(module: ModuleType) -> list[str]:
@@ -295,8 +325,10 @@ def contract_problems(module: ModuleType) -> list[str]:
     for name in contract.ATTRIBUTES:
         value = getattr(module, name, None)
         if not isinstance(value, str) or not value.strip():
-            out.append(f"{name} is {'missing' if value is None else repr(value)}: give it a one-line description "
-                       f"of the workload (a str)")
+            out.append(
+                f"{name} is {'missing' if value is None else repr(value)}: give it a one-line description "
+                f"of the workload (a str)"
+            )
     for name in contract.FUNCTIONS:
         wanted = list(inspect.signature(getattr(contract.Baseline, name)).parameters)[1:]  # without self
         fn = getattr(module, name, None)
@@ -306,8 +338,10 @@ def contract_problems(module: ModuleType) -> list[str]:
         try:
             inspect.signature(fn).bind(*wanted)
         except TypeError:
-            out.append(f"{name}{inspect.signature(fn)} cannot be called as {name}({', '.join(wanted)}): "
-                       f"give it the contract's parameters")
+            out.append(
+                f"{name}{inspect.signature(fn)} cannot be called as {name}({', '.join(wanted)}): "
+                f"give it the contract's parameters"
+            )
         except ValueError:
             pass  # a compiled callable without a signature: nothing to check
     return out
@@ -357,15 +391,22 @@ def check_known_bad(root: Path, kata: Kata, registered: Sequence[Kata]) -> Found
             if value not in (*CATCHERS, None):
                 raise _Undeclared(f"CAUGHT_BY is {value!r}")
         except _Undeclared as exc:
-            yield path, (f"{exc}: set CAUGHT_BY = {' or '.join(map(repr, CATCHERS))}, "
-                         f"or None for a correct alternative")
+            yield (
+                path,
+                (f"{exc}: set CAUGHT_BY = {' or '.join(map(repr, CATCHERS))}, or None for a correct alternative"),
+            )
             continue
         caught.add(value)
     for group in CATCHERS:
         if group not in caught:
             example = _CATCHER_EXAMPLES.get(group, "")
-            yield folder, (f"no known-bad submission caught by the {group} check: add one that declares "
-                           f"CAUGHT_BY = {group!r}{example}")
+            yield (
+                folder,
+                (
+                    f"no known-bad submission caught by the {group} check: add one that declares "
+                    f"CAUGHT_BY = {group!r}{example}"
+                ),
+            )
 
 
 def check_benchmark(root: Path, kata: Kata, registered: Sequence[Kata]) -> Found:
@@ -399,14 +440,21 @@ CHECKS: tuple[Callable[[Path, Kata, Sequence[Kata]], Found], ...] = (
 
 def _orphans(root: Path, registered: Sequence[Kata]) -> Iterator[Problem]:
     """Kata folders no registry entry names: usually a kata renumbered or renamed on one side only."""
-    places = {"solutions": {k.folder for k in registered}, "exercises": {k.folder for k in registered},
-              HIDDEN_ROOT: {k.folder for k in registered}, SUBMISSIONS.as_posix(): {k.slug for k in registered}}
+    places = {
+        "solutions": {k.folder for k in registered},
+        "exercises": {k.folder for k in registered},
+        HIDDEN_ROOT: {k.folder for k in registered},
+        SUBMISSIONS.as_posix(): {k.slug for k in registered},
+    }
     for place, names in places.items():
         base = root / place
         for item in sorted(base.iterdir()) if base.is_dir() else ():
             if item.is_dir() and item.name not in names and not item.name.startswith((".", "_")):
-                yield Problem(REPO_LABEL, _rel(root, item),
-                              "no kata in grader/registry.py has this folder: add its entry, or rename or remove it")
+                yield Problem(
+                    REPO_LABEL,
+                    _rel(root, item),
+                    "no kata in grader/registry.py has this folder: add its entry, or rename or remove it",
+                )
 
 
 def tables_module() -> ModuleType | None:

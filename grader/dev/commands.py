@@ -1,4 +1,5 @@
 """``python -m grader dev check|new|tables``: the contributor's commands."""
+
 from __future__ import annotations
 
 import argparse
@@ -44,8 +45,10 @@ def new(args: argparse.Namespace) -> ExitCode:
         return ExitCode.USAGE
     for path in written:
         print(f"wrote: {path.relative_to(root).as_posix()}")
-    print(f"next: `python -m grader dev tables` adds the kata to the README's tables; "
-          f"`python -m grader dev check {args.slug}` lists what is left to write")
+    print(
+        f"next: `python -m grader dev tables` adds the kata to the README's tables; "
+        f"`python -m grader dev check {args.slug}` lists what is left to write"
+    )
     return ExitCode.OK
 
 
@@ -66,19 +69,31 @@ def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m grader dev", description="The contributor's tools.")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    c = sub.add_parser("check", help="prove every kata complete and consistent (exit 1 on any problem)",
-                       description="Check every kata (or those named): one line per problem, then a summary.")
-    c.add_argument("katas", nargs="*", metavar="SLUG",
-                   help="katas to check (default: all, plus the repository-wide checks)")
+    c = sub.add_parser(
+        "check",
+        help="prove every kata complete and consistent (exit 1 on any problem)",
+        description="Check every kata (or those named): one line per problem, then a summary.",
+    )
+    c.add_argument(
+        "katas", nargs="*", metavar="SLUG", help="katas to check (default: all, plus the repository-wide checks)"
+    )
     c.set_defaults(run=check)
 
-    n = sub.add_parser("new", help="scaffold a kata; `dev check` then lists what is left to write",
-                       description="Scaffold a kata: solution, stub, README, tests, golden-data script, baseline, "
-                                   "known-bad folder and registry entry, every part marked TODO.")
+    n = sub.add_parser(
+        "new",
+        help="scaffold a kata; `dev check` then lists what is left to write",
+        description="Scaffold a kata: solution, stub, README, tests, golden-data script, baseline, "
+        "known-bad folder and registry entry, every part marked TODO.",
+    )
     n.add_argument("slug", metavar="SLUG", help="the kata's module name: lowercase letters, digits and _")
     n.add_argument("--title", required=True, help="the kata's title, as in the registry")
-    n.add_argument("--functions", required=True, type=lambda s: [f.strip() for f in s.split(",")],
-                   metavar="A,B", help="the functions the learner writes, comma-separated")
+    n.add_argument(
+        "--functions",
+        required=True,
+        type=lambda s: [f.strip() for f in s.split(",")],
+        metavar="A,B",
+        help="the functions the learner writes, comma-separated",
+    )
     n.add_argument("--number", type=int, metavar="N", help="the kata's number (default: the next free one)")
     n.set_defaults(run=new)
 

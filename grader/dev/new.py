@@ -4,6 +4,7 @@ Every part of a kata is written from a template in ``templates/``, with ``TODO``
 work left, and the registry entry is appended to ``_ENTRIES`` in ``grader/registry.py`` with placeholder
 ``speed_target`` and ``baseline_kind`` values; ``dev check`` then lists exactly what is left to write.
 """
+
 from __future__ import annotations
 
 import ast
@@ -12,8 +13,7 @@ from importlib import resources
 from pathlib import Path
 from string import Template
 
-from grader import registry
-from grader import stubs
+from grader import registry, stubs
 from grader.dev import check
 from grader.registry import Kata, Points
 
@@ -63,8 +63,14 @@ def append_entry(source: str, entry: str) -> str:
     """``source`` (grader/registry.py) with ``entry`` (indented ``Kata(...),`` lines) added as the last item
     of the ``_ENTRIES`` tuple."""
     tree = ast.parse(source)
-    node = next((n for n in tree.body if isinstance(n, ast.Assign) and any(
-        isinstance(t, ast.Name) and t.id == "_ENTRIES" for t in n.targets)), None)
+    node = next(
+        (
+            n
+            for n in tree.body
+            if isinstance(n, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "_ENTRIES" for t in n.targets)
+        ),
+        None,
+    )
     if node is None or not isinstance(node.value, ast.Tuple):
         raise NewKataError("grader/registry.py has no `_ENTRIES = (...)` tuple to add the kata to")
     lines = source.splitlines(keepends=True)
@@ -87,8 +93,16 @@ def scaffold(root: Path, slug: str, title: str, functions: list[str], number: in
     """Write a new kata's every part under ``root``; return the files written (the registry last)."""
     number = _validate(root, slug, title, functions, number)
     # Placeholders that `dev check` reports until the author sets them.
-    kata = Kata(number=number, slug=slug, title=title, functions=tuple(functions), points=POINTS,
-                speed_target=0.0, baseline_kind="", graded_against="")
+    kata = Kata(
+        number=number,
+        slug=slug,
+        title=title,
+        functions=tuple(functions),
+        points=POINTS,
+        speed_target=0.0,
+        baseline_kind="",
+        graded_against="",
+    )
     hidden = root / check.HIDDEN_ROOT
     values = {
         "number": f"{number:02d}",
@@ -107,17 +121,28 @@ def scaffold(root: Path, slug: str, title: str, functions: list[str], number: in
     }
     files = {
         kata.solution_path(root): _render(
-            "solution.py.tmpl", **{**values, "functions": _each("solution_function.py.tmpl", functions)}),
+            "solution.py.tmpl", **{**values, "functions": _each("solution_function.py.tmpl", functions)}
+        ),
         kata.readme_path(root): _render("readme.md.tmpl", **values),
         kata.visible_tests_path(root): _render(
-            "visible_test.py.tmpl", **values, tests=_each("visible_test_function.py.tmpl", functions)),
+            "visible_test.py.tmpl", **values, tests=_each("visible_test_function.py.tmpl", functions)
+        ),
         kata.hidden_tests_path(hidden): _render("hidden_test.py.tmpl", **values),
         kata.hidden_dir(hidden) / check.MAKE_GOLDEN: _render("make_golden.py.tmpl", **values),
         root / "grader" / "baselines" / kata.filename: _render("baseline.py.tmpl", **values),
         root / check.SUBMISSIONS / slug / "README.md": _render("submissions_readme.md.tmpl", **values),
     }
-    taken = [p for p in (*files, kata.exercise_dir(root), kata.hidden_dir(hidden), root / check.SUBMISSIONS / slug,
-                         kata.solution_path(root).parent) if p.exists()]
+    taken = [
+        p
+        for p in (
+            *files,
+            kata.exercise_dir(root),
+            kata.hidden_dir(hidden),
+            root / check.SUBMISSIONS / slug,
+            kata.solution_path(root).parent,
+        )
+        if p.exists()
+    ]
     if taken:
         raise NewKataError(f"{taken[0].relative_to(root).as_posix()} exists already: pick another slug or number")
     registry_file = root / "grader" / "registry.py"
@@ -128,7 +153,8 @@ def scaffold(root: Path, slug: str, title: str, functions: list[str], number: in
                 ast.parse(text)
             except SyntaxError:  # a title that closes a docstring or a string early
                 raise NewKataError(
-                    f"--title {title!r} does not fit in {path.name}: leave out quotes and backslashes") from None
+                    f"--title {title!r} does not fit in {path.name}: leave out quotes and backslashes"
+                ) from None
 
     for path, text in files.items():
         path.parent.mkdir(parents=True, exist_ok=True)

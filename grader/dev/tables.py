@@ -4,6 +4,7 @@ A region sits between ``<!-- katas:NAME -->`` and ``<!-- /katas:NAME -->``. Only
 is rewritten, so the prose around them stays the writers'. ``python -m grader dev tables`` rewrites the
 regions; ``python -m grader dev check`` reports any that is out of date or has lost its markers.
 """
+
 from __future__ import annotations
 
 import re
@@ -62,8 +63,13 @@ def _visible_test_counts(root: Path) -> Counter:
     """{kata folder: number of visible tests}, as pytest collects them (parametrized cases count one each)."""
     folders = [k.exercise_dir(root).relative_to(root).as_posix() for k in KATAS]
     # check=False: a folder that fails to collect counts 0, and its own checks say why
-    out = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider", *folders],
-                         cwd=root, capture_output=True, text=True, check=False).stdout
+    out = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider", *folders],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout
     return Counter(line.split("/")[1] for line in out.splitlines() if "::" in line and line.count("/") >= 2)
 
 
@@ -74,9 +80,18 @@ def first_report(root: Path) -> str:
     results = []
     for k in KATAS:
         checks = {
-            "visible": CheckResult(group="visible", status="not_started", message="", points=0,
-                                   max_points=k.points.visible, passed_tests=0, total_tests=counts[k.folder]),
-            "hidden": CheckResult(group="hidden", status="not_started", message="", points=0, max_points=k.points.hidden),
+            "visible": CheckResult(
+                group="visible",
+                status="not_started",
+                message="",
+                points=0,
+                max_points=k.points.visible,
+                passed_tests=0,
+                total_tests=counts[k.folder],
+            ),
+            "hidden": CheckResult(
+                group="hidden", status="not_started", message="", points=0, max_points=k.points.hidden
+            ),
             "speed": CheckResult(group="speed", status="not_started", message="", points=0, max_points=k.points.speed),
         }
         results.append(KataResult(kata=k, checks=checks, impl_file=str(k.stub_path(root).relative_to(root))))
@@ -103,11 +118,13 @@ def _rendered(root: Path) -> tuple[str, str, list[str]]:
         found = region.pattern().findall(new)
         if len(found) != 1:
             how = "has no" if not found else f"has {len(found)}"
-            unfixable.append(f"{README}: {how} <!-- katas:{region.name} --> ... <!-- /katas:{region.name} --> "
-                             f"region ({region.what}): keep exactly one pair of markers around it")
+            unfixable.append(
+                f"{README}: {how} <!-- katas:{region.name} --> ... <!-- /katas:{region.name} --> "
+                f"region ({region.what}): keep exactly one pair of markers around it"
+            )
             continue
         match = region.pattern().search(new)
-        new = new[:match.start(2)] + region.text(root) + new[match.end(2):]
+        new = new[: match.start(2)] + region.text(root) + new[match.end(2) :]
     return old, new, unfixable
 
 

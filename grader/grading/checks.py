@@ -3,6 +3,7 @@
 Hidden tests run with plain asserts (no rewriting), so the only text a learner sees of a failure is the
 message these helpers build.
 """
+
 from __future__ import annotations
 
 import numpy as np

@@ -10,6 +10,7 @@ A submission in control of its own process can switch the guard off; it gains no
 it would import are hidden in the sandbox, and the judge checks every answer itself. This module imports
 only the standard library, because the worker loads it in a sandbox where the grader package is not visible.
 """
+
 from __future__ import annotations
 
 import ast
@@ -23,13 +24,43 @@ _REACHES = "it reaches into the interpreter instead of computing"
 # Reaching into the interpreter: attributes a kata never needs, by the module they hang off.
 _TAMPER_ATTRIBUTES = {
     "sys": {"_getframe", "modules", "meta_path", "path_hooks", "settrace", "setprofile", "_current_frames"},
-    "os": {"write", "writev", "pwrite", "dup", "dup2", "fork", "forkpty", "system", "popen", "kill", "killpg",
-           "setsid", "setpgid", "fdopen", "openpty", "pipe", "register_at_fork"},
+    "os": {
+        "write",
+        "writev",
+        "pwrite",
+        "dup",
+        "dup2",
+        "fork",
+        "forkpty",
+        "system",
+        "popen",
+        "kill",
+        "killpg",
+        "setsid",
+        "setpgid",
+        "fdopen",
+        "openpty",
+        "pipe",
+        "register_at_fork",
+    },
 }
 _TAMPER_PREFIXES = {"os": ("exec", "spawn", "posix_spawn")}
 # Attributes that walk from an object to the interpreter's internals (frames, globals, every class).
-_INTROSPECTION = {"f_back", "f_globals", "f_locals", "f_builtins", "tb_frame", "gi_frame", "cr_frame",
-                  "__globals__", "__closure__", "__code__", "__subclasses__", "__builtins__", "__mro__"}
+_INTROSPECTION = {
+    "f_back",
+    "f_globals",
+    "f_locals",
+    "f_builtins",
+    "tb_frame",
+    "gi_frame",
+    "cr_frame",
+    "__globals__",
+    "__closure__",
+    "__code__",
+    "__subclasses__",
+    "__builtins__",
+    "__mro__",
+}
 _TAMPER_NAMES = {"exec", "eval", "compile", "breakpoint", "__builtins__", "__loader__"}
 _IMPORT_CALLS = {"__import__", "import_module"}
 
@@ -86,8 +117,13 @@ def scan_source(source: str, forbidden: dict[str, str]) -> list[Violation]:
                 if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
                     check_module(arg.value, node.lineno)
                 else:
-                    found.append(Violation(node.lineno, f"calls {name} with a computed name",
-                                           "the grader must be able to see what a submission imports"))
+                    found.append(
+                        Violation(
+                            node.lineno,
+                            f"calls {name} with a computed name",
+                            "the grader must be able to see what a submission imports",
+                        )
+                    )
         elif isinstance(node, ast.Attribute):
             if node.attr in _INTROSPECTION:
                 found.append(Violation(node.lineno, f"uses .{node.attr}", _REACHES))

@@ -44,7 +44,7 @@ class Channel:
     def send(self, **record) -> None:
         data = (json.dumps(record) + "\n").encode()
         while data:
-            data = data[os.write(self._fd, data):]
+            data = data[os.write(self._fd, data) :]
 
 
 def where(stage: str) -> str:
@@ -73,10 +73,14 @@ class Session:
 
     def load(self) -> dict:
         """Import the submission in the worker: the reply has ``functions`` or ``raised``, and ``violations``."""
-        reply = self.worker.request({
-            "op": "import", "module": self.kata.module, "functions": list(self.kata.functions),
-            "forbidden": self.kata.forbidden_imports,
-        })
+        reply = self.worker.request(
+            {
+                "op": "import",
+                "module": self.kata.module,
+                "functions": list(self.kata.functions),
+                "forbidden": self.kata.forbidden_imports,
+            }
+        )
         self.functions = [f for f in reply.get("functions", []) if f in self.kata.functions]
         return reply
 
@@ -101,15 +105,19 @@ class Session:
             return f"crashed: the process was killed by {signal_name(sig)} {where(stage)}"
         if self.worker.broken and self.worker.broken not in ("ended", proxy.STOPPED):
             return f"did not complete: the submission's process {self.worker.broken} {where(stage)}"
-        return (f"did not complete: the process exited with code {code} {where(stage)} "
-                "(sys.exit or os._exit in the submission?)")
+        return (
+            f"did not complete: the process exited with code {code} {where(stage)} "
+            "(sys.exit or os._exit in the submission?)"
+        )
 
     def interference(self) -> str | None:
         """What the submission left running between calls (threads, processes), which would slow the
         baseline down while it is timed."""
         now = sandbox.task_count(self.backend, self.worker.proc.pid)
         if now > self.tasks_at_start:
-            return f"the submission left {now - self.tasks_at_start} threads or processes running during the speed check"
+            return (
+                f"the submission left {now - self.tasks_at_start} threads or processes running during the speed check"
+            )
         return None
 
     def close(self) -> None:
@@ -190,15 +198,22 @@ def run_tests(paths: list[str], *, hidden: bool, timeout: float, exitfirst: bool
     collector = _Collector()
     args = [
         *paths,
-        "-c", os.devnull,  # ignore the repository's own pytest configuration
-        "--rootdir", os.path.dirname(paths[0]),
-        "-p", "no:terminal",  # results come from the collector; nothing of a test's source is printed
-        "-p", "no:cacheprovider",
-        "-p", "no:randomly",
+        "-c",
+        os.devnull,  # ignore the repository's own pytest configuration
+        "--rootdir",
+        os.path.dirname(paths[0]),
+        "-p",
+        "no:terminal",  # results come from the collector; nothing of a test's source is printed
+        "-p",
+        "no:cacheprovider",
+        "-p",
+        "no:randomly",
         "-s",
         "--noconftest",  # a conftest.py beside the tests is not the grader's
-        "-p", "no:timeout",  # the judge's own per-test limit below reports "timed out after N s"
-        "-W", "ignore::pytest.PytestAssertRewriteWarning",
+        "-p",
+        "no:timeout",  # the judge's own per-test limit below reports "timed out after N s"
+        "-W",
+        "ignore::pytest.PytestAssertRewriteWarning",
     ]
     if hidden:
         args.append("--assert=plain")
@@ -212,7 +227,11 @@ def run_tests(paths: list[str], *, hidden: bool, timeout: float, exitfirst: bool
     total = len(collector.outcomes)
     record = {"passed": passed, "total": total, "failures": [{"test": t, "message": m} for t, m in failures[:20]]}
     if collector.collect_errors:
-        return {**record, "status": Status.ERROR, "message": f"the tests could not be collected: {collector.collect_errors[0]}"}
+        return {
+            **record,
+            "status": Status.ERROR,
+            "message": f"the tests could not be collected: {collector.collect_errors[0]}",
+        }
     completed = exit_code in (0, 1) or (limit.fired and exit_code == pytest.ExitCode.INTERRUPTED)
     status = tests_status(passed, total, (m for _, m in failures), completed=completed)
     if status == Status.ERROR:
@@ -229,6 +248,7 @@ def run_tests(paths: list[str], *, hidden: bool, timeout: float, exitfirst: bool
 
 
 # --- speed ---------------------------------------------------------------------------------------------------
+
 
 def _stage(worker: proxy.WorkerProcess, inputs):
     """Hand the round's arrays to the worker (outside the clock) and put stand-ins for them in ``inputs``."""
@@ -333,7 +353,10 @@ def run_speed(kata, baseline, session: Session, transport: Transport) -> dict:
     except proxy.WorkerGone:
         return {"status": Status.ERROR, "message": session.end_reason("speed")}
     except (proxy.SubmissionError, Exception) as exc:  # noqa: BLE001  (the submission raised, or sent junk)
-        return {"status": Status.FAILED, "message": one_line(f"the speed workload failed: {type(exc).__name__}: {exc}", 300)}
+        return {
+            "status": Status.FAILED,
+            "message": one_line(f"the speed workload failed: {type(exc).__name__}: {exc}", 300),
+        }
     return {
         "status": Status.PASSED if result.passed else Status.FAILED,
         "message": result.message,
@@ -349,6 +372,7 @@ def run_speed(kata, baseline, session: Session, transport: Transport) -> dict:
 
 
 # --- one kata ------------------------------------------------------------------------------------------------
+
 
 def _pin_to_one_cpu() -> int | None:
     """Run on one CPU (the worker is pinned to the same one): the baseline and the submission take turns
@@ -370,8 +394,9 @@ def judge(spec: dict, channel: Channel) -> None:
         channel.send(setup_error=f"the compiled baseline {kata.baseline_module} failed to load: {exc!r}")
         return
     backend = sandbox.Backend(spec["sandbox"])
-    limits = sandbox.Limits(memory_bytes=spec["memory_bytes"], cpu_seconds=int(spec["time_limit"]) + 30,
-                            cpu=_pin_to_one_cpu())
+    limits = sandbox.Limits(
+        memory_bytes=spec["memory_bytes"], cpu_seconds=int(spec["time_limit"]) + 30, cpu=_pin_to_one_cpu()
+    )
     session = Session(kata, Path(spec["impl_file"]), backend, limits)
     try:
         _judge_groups(kata, groups, spec, baseline, session, channel)
@@ -383,10 +408,15 @@ def _judge_groups(kata, groups, spec, baseline, session: Session, channel: Chann
     channel.send(started="import")
     try:
         worker = session.start()
-        transport = Transport(worker, baseline.run_baseline(baseline.make_inputs(np.random.default_rng(0)))) \
-            if "speed" in groups else None
+        transport = (
+            Transport(worker, baseline.run_baseline(baseline.make_inputs(np.random.default_rng(0))))
+            if "speed" in groups
+            else None
+        )
     except (proxy.WorkerGone, sandbox.SandboxUnavailable) as exc:
-        channel.send(setup_error=f"the {session.backend.value} sandbox could not start the submission's process ({exc})")
+        channel.send(
+            setup_error=f"the {session.backend.value} sandbox could not start the submission's process ({exc})"
+        )
         return
     try:
         reply = session.load()
@@ -401,8 +431,11 @@ def _judge_groups(kata, groups, spec, baseline, session: Session, channel: Chann
             elif "gone" in reply:
                 channel.send(group=group, status=Status.ERROR, message=session.end_reason("import"))
             else:
-                channel.send(group=group, status=Status.ERROR,
-                             message=f"importing {filename} failed: {_raised_message(reply['raised'])}")
+                channel.send(
+                    group=group,
+                    status=Status.ERROR,
+                    message=f"importing {filename} failed: {_raised_message(reply['raised'])}",
+                )
         return
     session.install()
 
@@ -412,7 +445,10 @@ def _judge_groups(kata, groups, spec, baseline, session: Session, channel: Chann
         channel.send(started=group)
         if ended_in is not None:
             code = session.worker.proc.poll()
-            results[group] = {"status": Status.ERROR, "message": f"not run: the process ended {where(ended_in)} (exit code {code})"}
+            results[group] = {
+                "status": Status.ERROR,
+                "message": f"not run: the process ended {where(ended_in)} (exit code {code})",
+            }
             channel.send(group=group, **results[group])
             continue
         if session.stopped_by_judge() and not session.restart():
@@ -421,14 +457,19 @@ def _judge_groups(kata, groups, spec, baseline, session: Session, channel: Chann
             channel.send(group=group, **results[group])
             continue
         if group == "visible":
-            results[group] = run_tests([spec["visible_tests"]], hidden=False, timeout=kata.test_timeout,
-                                       exitfirst=spec.get("exitfirst", False))
+            results[group] = run_tests(
+                [spec["visible_tests"]], hidden=False, timeout=kata.test_timeout, exitfirst=spec.get("exitfirst", False)
+            )
         elif group == "hidden":
             if results.get("visible", {}).get("status") == Status.NOT_STARTED:
                 results[group] = {"status": Status.NOT_STARTED, "message": "not started"}
             else:
-                results[group] = run_tests([spec["hidden_tests"]], hidden=True, timeout=kata.test_timeout,
-                                           exitfirst=spec.get("exitfirst", False))
+                results[group] = run_tests(
+                    [spec["hidden_tests"]],
+                    hidden=True,
+                    timeout=kata.test_timeout,
+                    exitfirst=spec.get("exitfirst", False),
+                )
         elif group == "speed":
             results[group] = _speed_group(kata, spec, baseline, session, transport, results)
         refused = _refusal({"violations": session.worker.violations})

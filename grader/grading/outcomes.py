@@ -4,6 +4,7 @@ Shared by the grading harness (pytest in the kata's own process) and ``watch`` (
 read back from JUnit XML). The notebooks' test runner keeps a copy of its own: it runs in a student's
 kernel, where the grader is not installed.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable

@@ -1,4 +1,5 @@
 """Child processes that run a submission: stopping all of them, and naming the signal that killed one."""
+
 from __future__ import annotations
 
 import os

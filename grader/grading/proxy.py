@@ -15,7 +15,6 @@ copied back into the judge's arrays, so the tests that check inputs are left alo
 from __future__ import annotations
 
 import builtins
-import os
 import subprocess
 import time
 import types
@@ -29,15 +28,40 @@ from grader.grading.process import kill_group
 # Exceptions a call may raise again in the judge as themselves; every one is a plain built-in class.
 _BUILTIN_EXCEPTIONS = {
     name: getattr(builtins, name)
-    for name in ("ArithmeticError", "AssertionError", "AttributeError", "FloatingPointError", "IndexError",
-                 "KeyError", "LookupError", "MemoryError", "NotImplementedError", "OverflowError", "RecursionError",
-                 "RuntimeError", "TypeError", "ValueError", "ZeroDivisionError")
+    for name in (
+        "ArithmeticError",
+        "AssertionError",
+        "AttributeError",
+        "FloatingPointError",
+        "IndexError",
+        "KeyError",
+        "LookupError",
+        "MemoryError",
+        "NotImplementedError",
+        "OverflowError",
+        "RecursionError",
+        "RuntimeError",
+        "TypeError",
+        "ValueError",
+        "ZeroDivisionError",
+    )
 }
 _NUMPY_EXCEPTIONS = {"AxisError": np.exceptions.AxisError, "LinAlgError": np.linalg.LinAlgError}
 _WARNINGS = {
     name: getattr(builtins, name)
-    for name in ("BytesWarning", "DeprecationWarning", "FutureWarning", "ImportWarning", "PendingDeprecationWarning",
-                 "ResourceWarning", "RuntimeWarning", "SyntaxWarning", "UnicodeWarning", "UserWarning", "Warning")
+    for name in (
+        "BytesWarning",
+        "DeprecationWarning",
+        "FutureWarning",
+        "ImportWarning",
+        "PendingDeprecationWarning",
+        "ResourceWarning",
+        "RuntimeWarning",
+        "SyntaxWarning",
+        "UnicodeWarning",
+        "UserWarning",
+        "Warning",
+    )
 }
 
 
@@ -66,8 +90,9 @@ class Remote:
         if not self._fetched:
             value = self._worker.fetch([self])[0]
             if type(value) is Remote:
-                raise TypeError(f"the submission returned a {self._type}, which cannot leave its process: "
-                                "return NumPy arrays")
+                raise TypeError(
+                    f"the submission returned a {self._type}, which cannot leave its process: return NumPy arrays"
+                )
             self._value, self._fetched = value, True
         return self._value
 
@@ -86,11 +111,20 @@ class Remote:
 class WorkerProcess:
     """The worker's process and its two pipes; ``argv`` comes from :func:`grader.grading.sandbox.worker_command`."""
 
-    def __init__(self, argv: list[str], env: dict[str, str] | None, output_fd: int, cwd: str | None = None,
-                 preexec_fn=None):
-        self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=output_fd,
-                                     env=env, cwd=cwd, close_fds=True, start_new_session=True,
-                                     preexec_fn=preexec_fn)
+    def __init__(
+        self, argv: list[str], env: dict[str, str] | None, output_fd: int, cwd: str | None = None, preexec_fn=None
+    ):
+        self.proc = subprocess.Popen(
+            argv,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=output_fd,
+            env=env,
+            cwd=cwd,
+            close_fds=True,
+            start_new_session=True,
+            preexec_fn=preexec_fn,
+        )
         self._in = self.proc.stdin.fileno()
         self._out = self.proc.stdout.fileno()
         for fd in (self._in, self._out):
@@ -256,8 +290,12 @@ class RemoteFunction:
 
     def __call__(self, *args, **kwargs):
         request = {
-            "op": "call", "function": self.__name__, "args": list(args), "kwargs": kwargs,
-            "lazy": self._lazy, "writeback": not self._lazy,
+            "op": "call",
+            "function": self.__name__,
+            "args": list(args),
+            "kwargs": kwargs,
+            "lazy": self._lazy,
+            "writeback": not self._lazy,
             "errstate": {k: v for k, v in np.geterr().items() if v in ("ignore", "warn", "raise")},
         }
         worker = self._worker
@@ -289,9 +327,9 @@ def _copy_back(modified, args, kwargs) -> None:
             target = args[key]
         elif kind == "kwargs" and isinstance(key, str):
             target = kwargs.get(key)
-        if type(target) is np.ndarray and type(value) is np.ndarray and target.shape == value.shape:
-            if target.flags.writeable:
-                np.copyto(target, value, casting="unsafe")
+        same = type(target) is np.ndarray and type(value) is np.ndarray and target.shape == value.shape
+        if same and target.flags.writeable:
+            np.copyto(target, value, casting="unsafe")
 
 
 def submission_module(worker: WorkerProcess, name: str, functions: list[str], lazy: bool = False) -> types.ModuleType:

@@ -6,6 +6,7 @@ had not finished, with a one-line reason; the other katas are graded all the sam
 imports a forbidden module is not run at all. When the judge's process ends, so does everything it started
 (the sandbox dies with its parent, and the runner kills the judge's whole process group).
 """
+
 from __future__ import annotations
 
 import json
@@ -18,14 +19,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader.grading.guard import scan_source
-from grader.grading.sandbox import SINGLE_THREAD_ENV, Backend
 from grader.grading.process import kill_group, signal_name
+from grader.grading.sandbox import SINGLE_THREAD_ENV, Backend
 from grader.registry import GROUPS, Kata
 from grader.results import CheckResult, KataResult, Refusal, Refused, Status
 
 OUTPUT_CAP = 16 * 2**20  # bytes a kata's process may print before it is stopped
 TAIL = 4096
-
 
 
 def grade_kata(
@@ -72,12 +72,21 @@ def grade_kata(
     run_groups = list(groups)
     if "hidden" in groups and (hidden_tests is None or not kata.hidden_dir(hidden_tests).is_dir()):
         where = kata.hidden_dir(hidden_tests) if hidden_tests else "(none given)"
-        finish("hidden", Status.UNAVAILABLE, f"hidden tests not found at {where} (set --hidden or CVKATAS_HIDDEN_TESTS)")
+        finish(
+            "hidden", Status.UNAVAILABLE, f"hidden tests not found at {where} (set --hidden or CVKATAS_HIDDEN_TESTS)"
+        )
         run_groups.remove("hidden")
     if run_groups:
         run = _run_judge(
-            kata, impl_file, visible_tests, hidden_tests, run_groups, time_limit or kata.time_limit, exitfirst,
-            sandbox, memory_bytes,
+            kata,
+            impl_file,
+            visible_tests,
+            hidden_tests,
+            run_groups,
+            time_limit or kata.time_limit,
+            exitfirst,
+            sandbox,
+            memory_bytes,
         )
         result.output_tail = run.output_tail
         result.setup_error = run.setup_error
@@ -90,7 +99,11 @@ def grade_kata(
                     "failures": rec.get("failures", []),
                     "ratio": rec.get("ratio"),
                     "target": rec.get("target"),
-                    "details": {k: rec[k] for k in ("baseline_ms", "submission_ms", "rounds", "ratios", "lower_bound", "workload") if k in rec},
+                    "details": {
+                        k: rec[k]
+                        for k in ("baseline_ms", "submission_ms", "rounds", "ratios", "lower_bound", "workload")
+                        if k in rec
+                    },
                     "refusal": rec.get("refusal"),
                 }
                 finish(g, Status(rec["status"]), rec["message"], **extra)
@@ -141,11 +154,14 @@ class JudgeRun:
             return f"crashed: the process was killed by {signal_name(-code)} {where}"
         if group != self.stage and self.stage in GROUPS and self.groups.index(group) > self.groups.index(self.stage):
             return f"not run: the process ended {where} (exit code {code})"
-        return f"did not complete: the process exited with code {code} {where} (sys.exit or os._exit in the submission?)"
+        return (
+            f"did not complete: the process exited with code {code} {where} (sys.exit or os._exit in the submission?)"
+        )
 
 
-def _run_judge(kata, impl_file, visible_tests, hidden_tests, groups, time_limit, exitfirst, sandbox,
-               memory_bytes) -> JudgeRun:
+def _run_judge(
+    kata, impl_file, visible_tests, hidden_tests, groups, time_limit, exitfirst, sandbox, memory_bytes
+) -> JudgeRun:
     """Run the judge on ``groups`` of one kata, under ``time_limit`` seconds and the output cap."""
     read_fd, write_fd = os.pipe()
     spec = {

@@ -116,8 +116,11 @@ def hidden_packages(forbidden: dict[str, str]) -> list[str]:
         if not locations and spec.origin and os.path.isfile(spec.origin) and not spec.origin.endswith(".py"):
             locations = [spec.origin]  # an extension module
         # Only installed packages: the standard library's modules are refused by the import guard instead.
-        found.extend(str(Path(p).resolve()) for p in locations
-                     if os.path.exists(p) and Path(p).resolve().parent.name in ("site-packages", "dist-packages"))
+        found.extend(
+            str(Path(p).resolve())
+            for p in locations
+            if os.path.exists(p) and Path(p).resolve().parent.name in ("site-packages", "dist-packages")
+        )
     return found
 
 
@@ -130,9 +133,17 @@ def _python_roots() -> list[str]:
 
 def _worker_argv(python: str, scratch_root: str, module_file: str, limits: Limits) -> list[str]:
     return [
-        python, "-I", f"{scratch_root}/worker.py",
-        "--memory", str(limits.memory_bytes), "--cpu-seconds", str(limits.cpu_seconds),
-        "--processes", str(limits.processes), "--cpu", str(-1 if limits.cpu is None else limits.cpu),
+        python,
+        "-I",
+        f"{scratch_root}/worker.py",
+        "--memory",
+        str(limits.memory_bytes),
+        "--cpu-seconds",
+        str(limits.cpu_seconds),
+        "--processes",
+        str(limits.processes),
+        "--cpu",
+        str(-1 if limits.cpu is None else limits.cpu),
         f"{scratch_root}/submission/{module_file}",
     ]
 
@@ -145,9 +156,28 @@ def _bwrap_argv(scratch: Scratch, limits: Limits) -> list[str]:
         argv += ["--ro-bind", root, root]
     for folder in scratch.hidden:
         argv += ["--tmpfs", folder] if os.path.isdir(folder) else ["--ro-bind", "/dev/null", folder]
-    argv += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--ro-bind", str(scratch.root), SANDBOX_DIR,
-             "--remount-ro", "/", "--chdir", "/tmp", "--clearenv", "--setenv", "PATH", "/usr/bin:/bin",
-             "--setenv", "HOME", "/tmp"]
+    argv += [
+        "--proc",
+        "/proc",
+        "--dev",
+        "/dev",
+        "--tmpfs",
+        "/tmp",
+        "--ro-bind",
+        str(scratch.root),
+        SANDBOX_DIR,
+        "--remount-ro",
+        "/",
+        "--chdir",
+        "/tmp",
+        "--clearenv",
+        "--setenv",
+        "PATH",
+        "/usr/bin:/bin",
+        "--setenv",
+        "HOME",
+        "/tmp",
+    ]
     for key, value in SINGLE_THREAD_ENV.items():
         argv += ["--setenv", key, value]
     python = os.path.join(sys.prefix, "bin", "python") if sys.prefix != sys.base_prefix else sys.executable
@@ -155,11 +185,35 @@ def _bwrap_argv(scratch: Scratch, limits: Limits) -> list[str]:
 
 
 def _container_argv(engine: str, scratch: Scratch, limits: Limits) -> list[str]:
-    argv = [engine, "run", "--rm", "-i", "--network", "none", "--read-only", "--tmpfs", "/tmp:rw,size=1g",
-            "--memory", str(limits.memory_bytes), "--memory-swap", str(limits.memory_bytes),
-            "--pids-limit", str(limits.processes), "--cpus", "1", "--cap-drop", "ALL",
-            "--security-opt", "no-new-privileges", "--user", "65534:65534", "-w", "/tmp",
-            "-v", f"{scratch.root}:{SANDBOX_DIR}:ro"]
+    argv = [
+        engine,
+        "run",
+        "--rm",
+        "-i",
+        "--network",
+        "none",
+        "--read-only",
+        "--tmpfs",
+        "/tmp:rw,size=1g",
+        "--memory",
+        str(limits.memory_bytes),
+        "--memory-swap",
+        str(limits.memory_bytes),
+        "--pids-limit",
+        str(limits.processes),
+        "--cpus",
+        "1",
+        "--cap-drop",
+        "ALL",
+        "--security-opt",
+        "no-new-privileges",
+        "--user",
+        "65534:65534",
+        "-w",
+        "/tmp",
+        "-v",
+        f"{scratch.root}:{SANDBOX_DIR}:ro",
+    ]
     if limits.cpu is not None:
         argv += ["--cpuset-cpus", str(limits.cpu)]
     for key, value in SINGLE_THREAD_ENV.items():
@@ -233,14 +287,17 @@ def exit_signal(backend: Backend, returncode: int | None) -> int | None:
 
 # --- availability ------------------------------------------------------------------------------------------
 
-BWRAP_HELP = ("install bubblewrap (Debian/Ubuntu: `sudo apt-get install bubblewrap`; Fedora: `sudo dnf install "
-              "bubblewrap`)")
-USERNS_HELP = ("bwrap is installed but cannot create a user namespace; on Ubuntu 24.04 and later, AppArmor "
-               "restricts them: `sudo sysctl -w kernel.apparmor_restrict_unprivileged_userns=0`, or give "
-               "/usr/bin/bwrap an AppArmor profile that allows `userns`")
+BWRAP_HELP = (
+    "install bubblewrap (Debian/Ubuntu: `sudo apt-get install bubblewrap`; Fedora: `sudo dnf install bubblewrap`)"
+)
+USERNS_HELP = (
+    "bwrap is installed but cannot create a user namespace; on Ubuntu 24.04 and later, AppArmor "
+    "restricts them: `sudo sysctl -w kernel.apparmor_restrict_unprivileged_userns=0`, or give "
+    "/usr/bin/bwrap an AppArmor profile that allows `userns`"
+)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def unavailable(backend: Backend) -> str | None:
     """Why ``backend`` cannot run a sandbox here (one line), or None when it can."""
     if backend is Backend.NONE:
@@ -251,7 +308,9 @@ def unavailable(backend: Backend) -> str | None:
         try:
             proc = subprocess.run(
                 ["bwrap", "--ro-bind", "/", "/", "--unshare-all", "--die-with-parent", "--new-session", "true"],
-                capture_output=True, text=True, timeout=30,
+                capture_output=True,
+                text=True,
+                timeout=30,
             )
         except (OSError, subprocess.TimeoutExpired) as exc:
             return f"bwrap could not start: {exc}"

@@ -8,6 +8,7 @@ cannot win by remembering or precomputing answers. The pipe's own cost, measured
 loaded, is subtracted from each submission time. The verdict compares ``median(submission) /
 median(baseline)`` with the kata's target.
 """
+
 from __future__ import annotations
 
 import ctypes

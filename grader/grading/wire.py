@@ -197,7 +197,7 @@ def _decode(node, arrays, handle):
         return [_decode(x, arrays, handle) for x in node]
     if not isinstance(node, dict) or len(node) != 1:
         raise WireError("malformed value")
-    (tag, body), = node.items()
+    ((tag, body),) = node.items()
     if tag in ("$a", "$s"):
         if not isinstance(body, int) or not 0 <= body < len(arrays):
             raise WireError("bad array reference")

@@ -29,7 +29,6 @@ _HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, _HERE)
 
 import numpy as np  # noqa: E402
-
 import wire  # noqa: E402  (beside this file in the sandbox)
 from guard import ImportGuard  # noqa: E402
 
@@ -215,8 +214,11 @@ def _apply_limits(memory: int, cpu_seconds: int, processes: int, cpu: int) -> No
     """Hard limits set before the submission is loaded: it cannot raise them again."""
     import resource
 
-    for limit, value in ((resource.RLIMIT_AS, memory), (resource.RLIMIT_CPU, cpu_seconds),
-                         (resource.RLIMIT_NPROC, processes)):
+    for limit, value in (
+        (resource.RLIMIT_AS, memory),
+        (resource.RLIMIT_CPU, cpu_seconds),
+        (resource.RLIMIT_NPROC, processes),
+    ):
         try:
             resource.setrlimit(limit, (value, value))
         except (ValueError, OSError):

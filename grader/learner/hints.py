@@ -4,6 +4,7 @@ The hints live in one place, the kata's README (``exercises/NN_slug/README.md``)
 ``### Hint 1``, ``### Hint 2``, ... from gentle to explicit. How many of them the learner has revealed is kept
 in ``.grade/hints.json``.
 """
+
 from __future__ import annotations
 
 import argparse

@@ -8,6 +8,7 @@ A kata's state comes from its file and the last grade (``.grade/last.json``, wri
 - passing: visible and hidden tests pass, speed does not (yet);
 - fast enough: all three check groups pass.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -200,10 +201,11 @@ def next_step(ks: KataState) -> str:
         return f"run `make grade EX={k.slug}`"
     if ks.state == Stage.FAILING:
         if ks.failing_group == "visible":
-            return (f"fix the visible tests: `make watch EX={k.slug}` re-runs them on every save; "
-                    f"stuck? `python -m grader hint {k.slug}`")
-        return (f"the {ks.failing_group} checks fail: re-read the Pitfalls in {readme}, "
-                f"then `make grade EX={k.slug}`")
+            return (
+                f"fix the visible tests: `make watch EX={k.slug}` re-runs them on every save; "
+                f"stuck? `python -m grader hint {k.slug}`"
+            )
+        return f"the {ks.failing_group} checks fail: re-read the Pitfalls in {readme}, then `make grade EX={k.slug}`"
     if ks.state == Stage.PASSING:
         return f"make it faster (vectorise the inner loops), then `make grade EX={k.slug}`"
     return "done"

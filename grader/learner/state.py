@@ -5,6 +5,7 @@ a digest of the file that was graded, so ``python -m grader list`` can tell a re
 the file from one the learner has edited since. Grading one kata (``make grade EX=nms``) replaces only
 that kata's entry.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -73,9 +74,7 @@ def _entry(result, root: Path, when: str) -> dict:
         shown = impl.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
         shown = str(impl)
-    checks = {
-        group: {f: getattr(check, f) for f in CHECK_FIELDS} for group, check in result.checks.items()
-    }
+    checks = {group: {f: getattr(check, f) for f in CHECK_FIELDS} for group, check in result.checks.items()}
     return {
         "number": kata.number,
         "file": shown,
@@ -143,5 +142,7 @@ def load(root: Path | None = None) -> dict:
         return {}
     katas = data.get("katas")
     if data.get("version") != VERSION or not isinstance(katas, dict):
-        raise StateError(f"cannot read {state_dir(root) / LAST}: unknown format (delete it; the next grade rewrites it)")
+        raise StateError(
+            f"cannot read {state_dir(root) / LAST}: unknown format (delete it; the next grade rewrites it)"
+        )
     return {slug: entry for slug, entry in katas.items() if isinstance(entry, dict)}

@@ -6,6 +6,7 @@ The tests run in a subprocess of their own (``python -m pytest exercises/NN_slug
 submission that crashes, exits or hangs costs one run, never the watcher. File events come from the
 operating system through watchfiles; nothing polls.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -111,10 +112,22 @@ def run_visible(root: Path, kata: Kata, time_limit: float | None = None) -> Run:
     with tempfile.TemporaryDirectory(prefix="cvkatas-watch-") as tmp:
         xml, log = Path(tmp) / "report.xml", Path(tmp) / "output.txt"
         cmd = [
-            sys.executable, "-m", "pytest", str(folder), "-q",
-            "-c", os.devnull, "--rootdir", str(folder),  # not the repository's pytest configuration
-            "-p", "no:cacheprovider", "-p", "no:randomly",
-            "-p", "timeout", f"--timeout={kata.test_timeout:g}",
+            sys.executable,
+            "-m",
+            "pytest",
+            str(folder),
+            "-q",
+            "-c",
+            os.devnull,
+            "--rootdir",
+            str(folder),  # not the repository's pytest configuration
+            "-p",
+            "no:cacheprovider",
+            "-p",
+            "no:randomly",
+            "-p",
+            "timeout",
+            f"--timeout={kata.test_timeout:g}",
             f"--junitxml={xml}",
         ]
         # No bytecode files: nothing the run writes under exercises/ may look like a save.
@@ -122,7 +135,12 @@ def run_visible(root: Path, kata: Kata, time_limit: float | None = None) -> Run:
         env.pop("PYTEST_ADDOPTS", None)
         with open(log, "wb") as out:
             proc = subprocess.Popen(
-                cmd, cwd=root, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT, env=env,
+                cmd,
+                cwd=root,
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                env=env,
                 start_new_session=True,  # so a kill reaches anything the submission started
             )
             try:
@@ -145,8 +163,10 @@ def run_visible(root: Path, kata: Kata, time_limit: float | None = None) -> Run:
             if code < 0:
                 run.error = f"the test process was killed by {signal_name(-code)}"
             elif not xml.is_file():
-                run.error = (f"the test process ended with exit code {code} before reporting "
-                             f"(sys.exit or os._exit in the submission?): {detail}")
+                run.error = (
+                    f"the test process ended with exit code {code} before reporting "
+                    f"(sys.exit or os._exit in the submission?): {detail}"
+                )
             else:
                 run.error = f"no test ran (pytest exit code {code}): {detail}"
     return run
@@ -183,8 +203,10 @@ def advice(root: Path, run: Run) -> str:
     if run.not_started:
         return f"read {k.readme_path(CHECKOUT).as_posix()}, implement {', '.join(k.functions)} in {file}, and save"
     if run.failures:
-        return (f"fix {run.failures[0][0]} and save again (`pytest {folder} -x` shows it in full; "
-                f"stuck? `python -m grader hint {k.slug}`)")
+        return (
+            f"fix {run.failures[0][0]} and save again (`pytest {folder} -x` shows it in full; "
+            f"stuck? `python -m grader hint {k.slug}`)"
+        )
     # The visible tests pass: what the last grade of this very file says decides the rest.
     try:
         now = {ks.kata.slug: ks for ks in progress.states(root)}
@@ -246,8 +268,13 @@ def main(argv: list[str]) -> int:
         "Starts on SLUG, or on the first kata not passing yet. Ctrl-C stops.",
     )
     p.add_argument("kata", nargs="?", metavar="SLUG", help="kata to start on (default: the first not passing)")
-    p.add_argument("--debounce", type=int, default=DEBOUNCE_MS, metavar="MS",
-                   help=f"wait this long for a burst of saves to settle (default {DEBOUNCE_MS} ms)")
+    p.add_argument(
+        "--debounce",
+        type=int,
+        default=DEBOUNCE_MS,
+        metavar="MS",
+        help=f"wait this long for a burst of saves to settle (default {DEBOUNCE_MS} ms)",
+    )
     p.add_argument("--max-runs", type=int, metavar="N", help=argparse.SUPPRESS)  # stop after N runs (tests)
     args = p.parse_args(argv)
     if args.debounce < 0 or (args.max_runs is not None and args.max_runs < 1):
@@ -280,7 +307,10 @@ def main(argv: list[str]) -> int:
             return ExitCode.OK
         ready = False
         for changes in watch(
-            exercises, debounce=args.debounce, step=50, rust_timeout=READY_MS,
+            exercises,
+            debounce=args.debounce,
+            step=50,
+            rust_timeout=READY_MS,
             yield_on_timeout=True,
         ):
             if not ready:

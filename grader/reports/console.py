@@ -1,4 +1,5 @@
 """The terminal report: the table of katas and checks, and what to do next for each kata not fully passing."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,4 +1,5 @@
 """Grading results as files: the ``--json`` report, JUnit XML, and the regrade's CSV; each written atomically."""
+
 from __future__ import annotations
 
 import csv
@@ -10,8 +11,8 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from pathlib import Path
 
-from grader.text import clean_message
 from grader.results import KataResult, Status
+from grader.text import clean_message
 
 # How JUnit counts each status; a passed check is none of these.
 _FAILURES = (Status.FAILED, Status.NOT_STARTED)
@@ -58,8 +59,14 @@ def write_junit(results: list[KataResult], path: Path) -> None:
         errors = sum(1 for c in r.checks.values() if c.status in _ERRORS)
         skipped = sum(1 for c in r.checks.values() if c.status == Status.SKIPPED)
         suite = ET.SubElement(
-            suites, "testsuite", name=r.kata.folder, tests=str(len(r.checks)),
-            failures=str(failures), errors=str(errors), skipped=str(skipped), time=f"{r.seconds:.3f}",
+            suites,
+            "testsuite",
+            name=r.kata.folder,
+            tests=str(len(r.checks)),
+            failures=str(failures),
+            errors=str(errors),
+            skipped=str(skipped),
+            time=f"{r.seconds:.3f}",
         )
         for c in r.checks.values():
             case = ET.SubElement(suite, "testcase", classname=r.kata.folder, name=c.group)

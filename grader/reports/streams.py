@@ -5,6 +5,7 @@ work still to be done (the report files, the rest of the grading). This follows 
 advice on SIGPIPE: once the pipe is closed, the stream's descriptor is pointed at ``/dev/null``, so what is
 still buffered, and whatever is written later, goes nowhere, and the flush at exit cannot fail again.
 """
+
 from __future__ import annotations
 
 import os

@@ -18,6 +18,7 @@ Facts about those two actions that shape the file (read in their sources, v1):
   points at all. So no grading step is ever skipped: without the hidden-tests secret the hidden steps
   still run, find no hidden tests, exit 1 and score 0, and the log and the job summary say why.
 """
+
 from __future__ import annotations
 
 import math
@@ -100,8 +101,12 @@ def _quoted(text: str) -> str:
     return text.replace("'", "''")
 
 
-def workflow(katas: list[Kata] | tuple[Kata, ...] = KATAS, hidden_repo: str | None = None,
-             secret: str = DEFAULT_SECRET, root: Path | None = None) -> str:
+def workflow(
+    katas: list[Kata] | tuple[Kata, ...] = KATAS,
+    hidden_repo: str | None = None,
+    secret: str = DEFAULT_SECRET,
+    root: Path | None = None,
+) -> str:
     """The text of ``classroom.yml`` for ``katas``; ``root`` is the checkout whose Python version it uses."""
     repo = resolve_hidden_repo(hidden_repo)
     secret = check_secret(secret)

@@ -6,6 +6,7 @@ files, editor settings, a README for students and ``.github/workflows/classroom.
 tests, the project's own tests, benchmarks or CI scripts. ``hidden`` writes the private repository the
 workflow checks out: ``hidden_tests/`` with its golden data and the scripts that made it.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -15,11 +16,11 @@ from pathlib import Path
 
 from grader import registry
 from grader.exits import ExitCode
-from grader.teacher import classroom
 from grader.paths import CHECKOUT, HIDDEN_TESTS, repo_root
 from grader.registry import Kata
-from grader.teacher.render import render
 from grader.stubs import StubError, make_stub
+from grader.teacher import classroom
+from grader.teacher.render import render
 
 # Build products and local state: never part of a repository (the workflow builds the baselines itself).
 SKIP_DIRS = {"__pycache__", ".pytest_cache", ".grade", "build"}
@@ -94,8 +95,9 @@ def prepare_target(target: Path, root: Path, force: bool) -> Path:
     return target
 
 
-def export_student(root: Path, target: Path, katas: list[Kata], hidden_repo: str | None, secret: str,
-                   notes: list[str]) -> list[Path]:
+def export_student(
+    root: Path, target: Path, katas: list[Kata], hidden_repo: str | None, secret: str, notes: list[str]
+) -> list[Path]:
     workflow = classroom.workflow(katas, hidden_repo, secret, root)  # first: bad names fail before anything is written
     written: list[Path] = []
     for kata in katas:
@@ -146,7 +148,11 @@ def export_student(root: Path, target: Path, katas: list[Kata], hidden_repo: str
     _write(target / "pyproject.toml", pyproject.replace('testpaths = ["tests"]', 'testpaths = ["exercises"]'), written)
     ignore = (root / ".gitignore").read_text() if (root / ".gitignore").is_file() else ""
     extra = [line for line in (f"{classroom.HIDDEN_PATH}/", classroom.REPORT) if line not in ignore.splitlines()]
-    _write(target / ".gitignore", ignore.rstrip("\n") + ("\n" if ignore else "") + "".join(f"{e}\n" for e in extra), written)
+    _write(
+        target / ".gitignore",
+        ignore.rstrip("\n") + ("\n" if ignore else "") + "".join(f"{e}\n" for e in extra),
+        written,
+    )
     editors = []
     for name in EDITOR_DIRS:
         if (root / name).is_dir():
@@ -214,11 +220,18 @@ def main(argv: list[str]) -> int:
         q.add_argument("dir", type=Path, metavar="DIR", help="an empty or new folder")
         q.add_argument("katas", nargs="*", metavar="SLUG", help="the course's katas (default: all)")
         q.add_argument("--force", action="store_true", help="replace what DIR holds (keeps DIR/.git)")
-    s.add_argument("--hidden-repo", metavar="OWNER/NAME",
-                   help=f"the private repository with the hidden tests (default: {classroom.DEFAULT_HIDDEN_REPO_NAME} "
-                        "under the student repository's owner; NAME alone also takes that owner)")
-    s.add_argument("--secret", default=classroom.DEFAULT_SECRET, metavar="NAME",
-                   help=f"the secret holding a token that can read it (default: {classroom.DEFAULT_SECRET})")
+    s.add_argument(
+        "--hidden-repo",
+        metavar="OWNER/NAME",
+        help=f"the private repository with the hidden tests (default: {classroom.DEFAULT_HIDDEN_REPO_NAME} "
+        "under the student repository's owner; NAME alone also takes that owner)",
+    )
+    s.add_argument(
+        "--secret",
+        default=classroom.DEFAULT_SECRET,
+        metavar="NAME",
+        help=f"the secret holding a token that can read it (default: {classroom.DEFAULT_SECRET})",
+    )
     args = p.parse_args(argv)
 
     root = repo_root()
@@ -243,8 +256,10 @@ def main(argv: list[str]) -> int:
     print(f"wrote {len(written)} files to {target} ({labels})")
     if args.what == "student":
         repo = classroom.resolve_hidden_repo(args.hidden_repo).replace("${{ github.repository_owner }}", "<owner>")
-        print(f"next: push it as a template repository; hidden tests come from {repo} through the "
-              f"{args.secret} secret (see README: Teaching with CV Katas)")
+        print(
+            f"next: push it as a template repository; hidden tests come from {repo} through the "
+            f"{args.secret} secret (see README: Teaching with CV Katas)"
+        )
     else:
         print("next: push it as a private repository; its name must match the students' workflow")
     return ExitCode.OK

@@ -66,9 +66,21 @@ def _kata_run(filename, source, hidden, data):
             with open(_kata_os.path.join(folder, name), "wb") as f:
                 f.write(_kata_base64.b64decode(text))
         args = [
-            path, "-c", _kata_os.devnull, "--rootdir", folder, "--import-mode=importlib",
-            "-p", "no:terminal", "-p", "no:cacheprovider", "-p", "no:faulthandler", "--capture=sys",
-            "-W", "ignore::pytest.PytestAssertRewriteWarning",
+            path,
+            "-c",
+            _kata_os.devnull,
+            "--rootdir",
+            folder,
+            "--import-mode=importlib",
+            "-p",
+            "no:terminal",
+            "-p",
+            "no:cacheprovider",
+            "-p",
+            "no:faulthandler",
+            "--capture=sys",
+            "-W",
+            "ignore::pytest.PytestAssertRewriteWarning",
         ]
         if hidden:
             args.append("--assert=plain")

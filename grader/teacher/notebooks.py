@@ -19,6 +19,7 @@ student version in ``release/``. Everything in a notebook comes from the reposit
 Each test cell scores all of its points or none, as the grader scores its groups. Speed is not graded in
 notebooks (a cell may run 30 s by default, and timing needs a quiet machine): that stays with ``make grade``.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -38,8 +39,8 @@ from grader import registry
 from grader.exits import ExitCode
 from grader.paths import CHECKOUT, HIDDEN_TESTS, repo_root
 from grader.registry import Kata
-from grader.teacher.render import package_text, render
 from grader.stubs import BEGIN, END, make_stub
+from grader.teacher.render import package_text, render
 
 CONFIG = "nbgrader_config.py"  # the course's configuration, from the template of the same name
 GRADEBOOK = "gradebook.db"
@@ -74,7 +75,14 @@ def _cell(kind: str, cell_id: str, text: str, nbgrader: dict | None = None, coll
     if collapsed:
         metadata["jupyter"] = {"source_hidden": True}
     if nbgrader is not None:
-        metadata["nbgrader"] = {"schema_version": 3, "solution": False, "grade": False, "locked": False, "task": False, **nbgrader}
+        metadata["nbgrader"] = {
+            "schema_version": 3,
+            "solution": False,
+            "grade": False,
+            "locked": False,
+            "task": False,
+            **nbgrader,
+        }
     cell = {"cell_type": kind, "id": cell_id, "metadata": metadata, "source": _lines(text.rstrip("\n"))}
     if kind == "code":
         cell.update(execution_count=None, outputs=[])
@@ -100,7 +108,9 @@ def fold_hints(section: str) -> str:
     out = [parts[0]] if not parts[0].startswith("### ") else []
     for part in parts[1:] if out else parts:
         title, _, body = part.partition("\n")
-        out.append(f"<details><summary><b>{title.lstrip('#').strip()}</b> (click to open)</summary>\n\n{body.strip()}\n\n</details>")
+        out.append(
+            f"<details><summary><b>{title.lstrip('#').strip()}</b> (click to open)</summary>\n\n{body.strip()}\n\n</details>"
+        )
     return "\n\n".join(out)
 
 
@@ -122,9 +132,15 @@ def _base64_literal(data: bytes) -> str:
 
 def _intro(kata: Kata) -> str:
     p = kata.points
-    return render("notebook_intro.md", number=f"{kata.number:02d}", slug=kata.slug,
-                  visible_tests=kata.visible_tests_path(CHECKOUT).as_posix(),
-                  visible_points=p.visible, hidden_points=p.hidden, speed_points=p.speed)
+    return render(
+        "notebook_intro.md",
+        number=f"{kata.number:02d}",
+        slug=kata.slug,
+        visible_tests=kata.visible_tests_path(CHECKOUT).as_posix(),
+        visible_points=p.visible,
+        hidden_points=p.hidden,
+        speed_points=p.speed,
+    )
 
 
 def build_notebook(root: Path, kata: Kata) -> dict:
@@ -144,8 +160,9 @@ def build_notebook(root: Path, kata: Kata) -> dict:
     make_stub(solution, str(kata.solution_path(root)))  # raises on malformed blocks
     for line in solution.splitlines():
         if any(w in line for w in MARKER_WORDS) and line.strip() not in (BEGIN, END):
-            raise NotebookError(f"{kata.solution_path(CHECKOUT).as_posix()}: a marker word outside a marker line: "
-                                f"{line.strip()!r}")
+            raise NotebookError(
+                f"{kata.solution_path(CHECKOUT).as_posix()}: a marker word outside a marker line: {line.strip()!r}"
+            )
 
     points = kata.points
     data_arg = ""
@@ -157,9 +174,19 @@ def build_notebook(root: Path, kata: Kata) -> dict:
         text = fold_hints(section) if section.startswith("## Hints") else section
         cells.append(("markdown", text, None, False))
     cells += [
-        ("markdown", "## Your answer\n\nThe answer cell: write your code here (the docstrings state the shapes and dtypes).", None, False),
+        (
+            "markdown",
+            "## Your answer\n\nThe answer cell: write your code here (the docstrings state the shapes and dtypes).",
+            None,
+            False,
+        ),
         ("code", solution, {"grade_id": "answer", "solution": True}, False),
-        ("markdown", "## Tests\n\nRun the test runner first (it is folded: it only defines helpers), then the tests.", None, False),
+        (
+            "markdown",
+            "## Tests\n\nRun the test runner first (it is folded: it only defines helpers), then the tests.",
+            None,
+            False,
+        ),
         ("code", RUNNER.replace(MODULE_PLACEHOLDER, kata.module), {"grade_id": "test_runner", "locked": True}, True),
         (
             "code",
@@ -188,10 +215,14 @@ def build_notebook(root: Path, kata: Kata) -> dict:
             allowed = {"BEGIN HIDDEN TESTS", "END HIDDEN TESTS"}
             # the markers must be the block's own lines, nowhere inside the tests
             if sum(w in ln for ln in text.splitlines() for w in allowed) != 2:
-                raise NotebookError(f"{kata.hidden_dir(CHECKOUT / HIDDEN_TESTS).as_posix()}: the tests contain nbgrader's "
-                                    "hidden-test marker words")
+                raise NotebookError(
+                    f"{kata.hidden_dir(CHECKOUT / HIDDEN_TESTS).as_posix()}: the tests contain nbgrader's "
+                    "hidden-test marker words"
+                )
         if markers - allowed:
-            raise NotebookError(f"kata {kata.label}: nbgrader marker words {sorted(markers - allowed)} in a {kind} cell")
+            raise NotebookError(
+                f"kata {kata.label}: nbgrader marker words {sorted(markers - allowed)} in a {kind} cell"
+            )
 
     return {
         "cells": [
@@ -239,7 +270,9 @@ def prepare_gradebook(course: Path) -> str:
         con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
         try:
             tables = {row[0] for row in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-            versioned = "alembic_version" in tables and con.execute("SELECT COUNT(*) FROM alembic_version").fetchone()[0] > 0
+            versioned = (
+                "alembic_version" in tables and con.execute("SELECT COUNT(*) FROM alembic_version").fetchone()[0] > 0
+            )
             people = sum(
                 con.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
                 for table in ("student", "submitted_assignment")
@@ -301,7 +334,11 @@ def generate(course: Path, katas: list[Kata], log) -> None:
     log(f"nbgrader generate_assignment for {len(katas)} kata(s) ...")
     proc = subprocess.run(
         [sys.executable, "-m", "grader.teacher.notebooks", *(k.folder for k in katas)],
-        cwd=course, env=env, stdout=subprocess.PIPE, text=True, timeout=1800,
+        cwd=course,
+        env=env,
+        stdout=subprocess.PIPE,
+        text=True,
+        timeout=1800,
     )  # the child's progress lines go straight to our stderr; its stdout carries the error, if any
     missing = [k.folder for k in katas if not notebook_path(course, k, "release").is_file()]
     if proc.returncode != 0 or missing:
@@ -326,7 +363,11 @@ def _generate_here(assignments: list[str]) -> int:
             error = (result.get("error") or "").strip().splitlines()  # a traceback: its last line says what
             print(f"{assignment}:\n{result.get('log') or ''}\n{error[-1] if error else ''}", flush=True)
             return ExitCode.FAILED
-        print(f"[{i}/{len(assignments)}] release/{assignment} ({time.perf_counter() - start:.1f} s)", file=sys.stderr, flush=True)
+        print(
+            f"[{i}/{len(assignments)}] release/{assignment} ({time.perf_counter() - start:.1f} s)",
+            file=sys.stderr,
+            flush=True,
+        )
     return ExitCode.OK
 
 
@@ -375,7 +416,9 @@ def main(argv: list[str]) -> int:
     except (OSError, subprocess.SubprocessError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return ExitCode.USAGE
-    log(f"course ready in {course}: source/ (with solutions and hidden tests), release/ (for students), {GRADEBOOK} (keep it private)")
+    log(
+        f"course ready in {course}: source/ (with solutions and hidden tests), release/ (for students), {GRADEBOOK} (keep it private)"
+    )
     return ExitCode.OK
 
 

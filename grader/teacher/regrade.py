@@ -12,6 +12,7 @@ repository scores 0 where it is broken and is noted; it never stops the run. ``-
 Ctrl-C stops the run and still writes the CSV: the students graded so far, the one being graded with the
 katas it finished, the others with blank scores and a note.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -64,8 +65,15 @@ def empty_row(name: str, katas: list[Kata], note: str, score: int | str = 0) -> 
     return row
 
 
-def grade_student(row: dict, repo: Path, root: Path, hidden: Path, katas: list[Kata], time_limit: float | None,
-                  backend: Backend = Backend.BWRAP) -> None:
+def grade_student(
+    row: dict,
+    repo: Path,
+    root: Path,
+    hidden: Path,
+    katas: list[Kata],
+    time_limit: float | None,
+    backend: Backend = Backend.BWRAP,
+) -> None:
     """Grade ``repo``'s katas into ``row``, made by :func:`empty_row` with blank scores.
 
     Ctrl-C is not caught here: it leaves ``row`` with the katas graded so far and a note of where it stopped.
@@ -111,16 +119,30 @@ def main(argv: list[str]) -> int:
     )
     p.add_argument("students", type=Path, metavar="STUDENTS_DIR", help="a folder of cloned student repositories")
     p.add_argument("katas", nargs="*", metavar="SLUG", help="katas to grade (default: all)")
-    p.add_argument("--hidden", type=Path, help="folder of hidden tests (default: $CVKATAS_HIDDEN_TESTS or hidden_tests/)")
+    p.add_argument(
+        "--hidden", type=Path, help="folder of hidden tests (default: $CVKATAS_HIDDEN_TESTS or hidden_tests/)"
+    )
     p.add_argument("--csv", type=Path, metavar="FILE", help="write the CSV here (default: standard output)")
-    p.add_argument("--time-limit", type=float, metavar="SECONDS", help="limit on each kata's grading (default: per kata)")
-    p.add_argument("--sandbox", choices=[b.value for b in Backend],
-                   help="where the students' code runs (default: bwrap; none only when asked for, unprotected)")
-    p.add_argument("--similarity", action="store_true",
-                   help="flag kata files similar to a baseline or to another student's (needs the teacher extra): "
-                        "columns in the CSV, copydetect's HTML reports in --similarity-dir; scores unchanged")
-    p.add_argument("--similarity-dir", type=Path, metavar="DIR",
-                   help=f"where --similarity writes its HTML reports (default: {SIMILARITY_DIR}/)")
+    p.add_argument(
+        "--time-limit", type=float, metavar="SECONDS", help="limit on each kata's grading (default: per kata)"
+    )
+    p.add_argument(
+        "--sandbox",
+        choices=[b.value for b in Backend],
+        help="where the students' code runs (default: bwrap; none only when asked for, unprotected)",
+    )
+    p.add_argument(
+        "--similarity",
+        action="store_true",
+        help="flag kata files similar to a baseline or to another student's (needs the teacher extra): "
+        "columns in the CSV, copydetect's HTML reports in --similarity-dir; scores unchanged",
+    )
+    p.add_argument(
+        "--similarity-dir",
+        type=Path,
+        metavar="DIR",
+        help=f"where --similarity writes its HTML reports (default: {SIMILARITY_DIR}/)",
+    )
     args = p.parse_args(argv)
     if args.similarity_dir and not args.similarity:
         p.error("--similarity-dir goes with --similarity")
@@ -148,8 +170,11 @@ def main(argv: list[str]) -> int:
     hidden = (args.hidden or default_hidden_tests(root)).resolve()
     missing = [k.folder for k in katas if not k.hidden_dir(hidden).is_dir()]
     if missing:
-        print(f"error: no hidden tests for {', '.join(missing)} in {hidden} (give --hidden DIR: the hidden_tests/ "
-              "folder of the private repository)", file=sys.stderr)
+        print(
+            f"error: no hidden tests for {', '.join(missing)} in {hidden} (give --hidden DIR: the hidden_tests/ "
+            "folder of the private repository)",
+            file=sys.stderr,
+        )
         return ExitCode.USAGE
     if not args.students.is_dir():
         print(f"error: no folder {args.students}", file=sys.stderr)
@@ -162,7 +187,9 @@ def main(argv: list[str]) -> int:
         print(f"error: no student repositories (folders holding exercises/) in {args.students}", file=sys.stderr)
         return ExitCode.USAGE
 
-    rows = [empty_row(b.name, katas, "no exercises/ folder: not a CV Katas repository, or a broken clone") for b in broken]
+    rows = [
+        empty_row(b.name, katas, "no exercises/ folder: not a CV Katas repository, or a broken clone") for b in broken
+    ]
     for b in broken:
         progress(f"{b.name}: no exercises/ folder: 0 points")
     # Blank until graded: what the CSV says of the students Ctrl-C leaves ungraded.

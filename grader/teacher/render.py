@@ -4,6 +4,7 @@ Templates live in ``templates/`` and use :class:`string.Template` placeholders (
 literal ``$`` is written ``$$`` (the workflow's ``$${{ ... }}`` expressions and shell variables). They are
 package data, so an installed grader has them too.
 """
+
 from __future__ import annotations
 
 from importlib import resources

@@ -27,6 +27,7 @@ Hence :data:`BASELINE_THRESHOLD` 0.5 and :data:`PEER_THRESHOLD` 0.75. A flag als
 :data:`MIN_OVERLAP` matching characters of tokenized code, so that a file holding little more than a line
 that everybody writes alike (``(x2 - x1) * (y2 - y1)``) is not flagged for it.
 """
+
 from __future__ import annotations
 
 import ast
@@ -208,8 +209,11 @@ def column(kata: Kata) -> str:
     return f"similarity_{kata.slug}"
 
 
-def similarity_columns(detections: list[KataDetection], baseline_threshold: float = BASELINE_THRESHOLD,
-                       peer_threshold: float = PEER_THRESHOLD) -> tuple[list[str], dict[str, dict[str, str]]]:
+def similarity_columns(
+    detections: list[KataDetection],
+    baseline_threshold: float = BASELINE_THRESHOLD,
+    peer_threshold: float = PEER_THRESHOLD,
+) -> tuple[list[str], dict[str, dict[str, str]]]:
     """CSV columns: per kata, the closest baseline and classmate (``baseline 0.93 / alice 0.88``); then ``flags``.
 
     Args:

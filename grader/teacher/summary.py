@@ -6,6 +6,7 @@ report; this merges them (files, or folders of ``*.json``), prints a Markdown ta
 format. A check that no report mentions counts as "not run" (status ``not_run``), worth 0 of its points, as
 the classroom reporter counts a failed step.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -16,11 +17,11 @@ from pathlib import Path
 from grader import registry
 from grader.exits import ExitCode
 from grader.paths import CHECKOUT
+from grader.registry import GROUPS
 from grader.reports import console
 from grader.reports.files import write_json
-from grader.teacher.classroom import UNAVAILABLE
-from grader.registry import GROUPS
 from grader.results import IDLE, CheckResult, KataResult, Status, not_started
+from grader.teacher.classroom import UNAVAILABLE
 
 _ICONS = {
     Status.PASSED: "✅",
@@ -75,8 +76,9 @@ def results(checks: dict[str, dict[str, dict]], graded: dict[str, str]) -> list[
         for group in GROUPS:
             rec = checks.get(kata.slug, {}).get(group)
             check = CheckResult.from_json(group, rec) if isinstance(rec, dict) else None
-            merged[group] = check or CheckResult(group, Status.NOT_RUN, "not run: no report from its grading step",
-                                                 0, kata.points.of(group))
+            merged[group] = check or CheckResult(
+                group, Status.NOT_RUN, "not run: no report from its grading step", 0, kata.points.of(group)
+            )
         out.append(KataResult(kata, merged, graded.get(kata.slug, "")))
     return out
 
@@ -118,8 +120,10 @@ def markdown(kata_results: list[KataResult], notes: list[str]) -> str:
             todo.append(f"- **{r.kata.label}**: not graded: its grading steps wrote no report (see their logs).")
             continue
         if not_started(bad):
-            todo.append(f"- **{r.kata.label}**: not started: read `{r.kata.readme_path(CHECKOUT).as_posix()}`, then "
-                        f"implement {', '.join(f'`{f}`' for f in r.kata.functions)}.")
+            todo.append(
+                f"- **{r.kata.label}**: not started: read `{r.kata.readme_path(CHECKOUT).as_posix()}`, then "
+                f"implement {', '.join(f'`{f}`' for f in r.kata.functions)}."
+            )
             continue
         for c in bad:
             todo.append(f"- **{r.kata.label} · {c.group}**: {_md(c.message[:300])}")
@@ -129,14 +133,18 @@ def markdown(kata_results: list[KataResult], notes: list[str]) -> str:
         lines += ["", "No grading step wrote a report: see the log of the install step."]
     if notes:
         lines += ["", *(f"_{_md(n)}_" for n in notes)]
-    lines += ["", "The same checks run locally with `make grade` (all but the hidden tests, which only the "
-              "workflow has)."]
+    lines += [
+        "",
+        "The same checks run locally with `make grade` (all but the hidden tests, which only the workflow has).",
+    ]
     return "\n".join(lines) + "\n"
 
 
 def main(argv: list[str]) -> int:
-    p = argparse.ArgumentParser(prog="python -m grader summary",
-                                description="Merge grading reports (--json files, or folders of them) into one Markdown table.")
+    p = argparse.ArgumentParser(
+        prog="python -m grader summary",
+        description="Merge grading reports (--json files, or folders of them) into one Markdown table.",
+    )
     p.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="report files, or folders of *.json reports")
     p.add_argument("--json", type=Path, metavar="FILE", help="also write the merged report as JSON")
     args = p.parse_args(argv)

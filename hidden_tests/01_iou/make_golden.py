@@ -6,6 +6,7 @@ gives 0.0 there (and -1 for the GIoU of two distinct degenerate boxes), so those
 and counted. For every case the script also records how far torchvision's float32 result is from its
 float64 result: the hidden tests hold a float32 submission to that error (with a small floor), no tighter.
 """
+
 from pathlib import Path
 
 import numpy as np
@@ -36,18 +37,22 @@ def cases(rng):
     degenerate[10:15, 2:] = degenerate[10:15, :2]
     yield "degenerate", degenerate, np.concatenate([degenerate[::2], random_boxes(rng, 10, 10, integer=True)])
     base = np.array([[10.0, 10.0, 20.0, 30.0]])
-    yield "special_pairs", base, np.array(
-        [
-            [10.0, 10.0, 20.0, 30.0],  # identical
-            [12.0, 15.0, 18.0, 25.0],  # nested
-            [20.0, 10.0, 30.0, 30.0],  # touching on the right edge
-            [10.0, 30.0, 20.0, 40.0],  # touching on the bottom edge
-            [20.0, 30.0, 25.0, 35.0],  # touching at a corner
-            [0.0, 0.0, 40.0, 40.0],  # containing
-            [15.0, 20.0, 15.0, 20.0],  # a point inside
-            [50.0, 50.0, 60.0, 60.0],  # disjoint on the diagonal (negative width AND height)
-            [50.0, 15.0, 60.0, 25.0],  # disjoint horizontally only
-        ]
+    yield (
+        "special_pairs",
+        base,
+        np.array(
+            [
+                [10.0, 10.0, 20.0, 30.0],  # identical
+                [12.0, 15.0, 18.0, 25.0],  # nested
+                [20.0, 10.0, 30.0, 30.0],  # touching on the right edge
+                [10.0, 30.0, 20.0, 40.0],  # touching on the bottom edge
+                [20.0, 30.0, 25.0, 35.0],  # touching at a corner
+                [0.0, 0.0, 40.0, 40.0],  # containing
+                [15.0, 20.0, 15.0, 20.0],  # a point inside
+                [50.0, 50.0, 60.0, 60.0],  # disjoint on the diagonal (negative width AND height)
+                [50.0, 15.0, 60.0, 25.0],  # disjoint horizontally only
+            ]
+        ),
     )
 
 

@@ -1,12 +1,13 @@
 """Hidden tests for kata 01: golden values from torchvision, edge cases, dtypes, and the Cython baseline."""
+
 from pathlib import Path
 
 import numpy as np
 import pytest
+from iou import box_area, box_iou, generalized_box_iou
 
 from grader.baselines import iou as baseline
 from grader.grading.checks import check_array
-from iou import box_area, box_iou, generalized_box_iou
 
 GOLDEN = np.load(Path(__file__).with_name("golden.npz"))
 CASES = [str(c) for c in GOLDEN["cases"]]
@@ -19,7 +20,9 @@ F32_FLOOR = 1e-6  # float32 rounding of one IoU computed in another order of ope
 def test_golden_float64(case, fn):
     b1, b2 = GOLDEN[f"{case}/boxes1"], GOLDEN[f"{case}/boxes2"]
     got = FUNCTIONS[fn](b1, b2)
-    check_array(got, GOLDEN[f"{case}/{fn}"], what=f"{fn} on the {case} case (float64)", rtol=1e-9, atol=1e-12, dtype=np.float64)
+    check_array(
+        got, GOLDEN[f"{case}/{fn}"], what=f"{fn} on the {case} case (float64)", rtol=1e-9, atol=1e-12, dtype=np.float64
+    )
 
 
 @pytest.mark.parametrize("case", CASES)
@@ -28,7 +31,9 @@ def test_golden_float32(case, fn):
     b1, b2 = GOLDEN[f"{case}/boxes1"].astype(np.float32), GOLDEN[f"{case}/boxes2"].astype(np.float32)
     got = FUNCTIONS[fn](b1, b2)
     tol = max(2 * float(GOLDEN[f"{case}/{fn}_float32_error"]), F32_FLOOR)
-    check_array(got, GOLDEN[f"{case}/{fn}"], what=f"{fn} on the {case} case (float32)", rtol=0, atol=tol, dtype=np.float32)
+    check_array(
+        got, GOLDEN[f"{case}/{fn}"], what=f"{fn} on the {case} case (float32)", rtol=0, atol=tol, dtype=np.float32
+    )
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
@@ -45,14 +50,22 @@ def test_empty_inputs(dtype):
 def test_box_area_dtypes_and_degenerate():
     boxes = np.array([[0, 0, 2, 3], [5, 5, 5, 9], [1, 1, 1, 1], [0.5, 0.25, 1.0, 1.0]])
     for dtype in (np.float32, np.float64):
-        check_array(box_area(boxes.astype(dtype)), [6.0, 0.0, 0.0, 0.375], what=f"box_area ({np.dtype(dtype)})", dtype=dtype)
+        check_array(
+            box_area(boxes.astype(dtype)), [6.0, 0.0, 0.0, 0.375], what=f"box_area ({np.dtype(dtype)})", dtype=dtype
+        )
 
 
 def test_mixed_dtypes_give_float64():
     a = np.array([[0, 0, 2, 2]], dtype=np.float32)
     b = np.array([[1, 1, 3, 3]], dtype=np.float64)
     check_array(box_iou(a, b), [[1 / 7]], what="box_iou(float32, float64)", dtype=np.float64, rtol=1e-7)
-    check_array(generalized_box_iou(b, a), [[1 / 7 - 2 / 9]], what="generalized_box_iou(float64, float32)", dtype=np.float64, rtol=1e-7)
+    check_array(
+        generalized_box_iou(b, a),
+        [[1 / 7 - 2 / 9]],
+        what="generalized_box_iou(float64, float32)",
+        dtype=np.float64,
+        rtol=1e-7,
+    )
 
 
 def test_single_identical_box():
@@ -74,22 +87,37 @@ def test_degenerate_pairs():
 
 def test_giou_of_degenerate_boxes_on_one_line():
     # distinct points (and segments) on one horizontal or vertical line: U = 0 and C = 0, so GIoU 0, not -1
-    boxes = np.array([
-        [1.0, 1.0, 1.0, 1.0], [3.0, 1.0, 3.0, 1.0], [1.0, 5.0, 1.0, 5.0],  # points; (3, 1) and (1, 5) share a line with (1, 1)
-        [0.0, 4.0, 10.0, 4.0], [5.0, 4.0, 20.0, 4.0],  # two segments on the line y = 4
-    ])
-    expected = np.array([
-        [0.0, 0.0, 0.0, -1.0, -1.0],
-        [0.0, 0.0, -1.0, -1.0, -1.0],
-        [0.0, -1.0, 0.0, -1.0, -1.0],
-        [-1.0, -1.0, -1.0, 0.0, 0.0],
-        [-1.0, -1.0, -1.0, 0.0, 0.0],
-    ])
+    boxes = np.array(
+        [
+            [1.0, 1.0, 1.0, 1.0],
+            [3.0, 1.0, 3.0, 1.0],
+            [1.0, 5.0, 1.0, 5.0],  # points; (3, 1) and (1, 5) share a line with (1, 1)
+            [0.0, 4.0, 10.0, 4.0],
+            [5.0, 4.0, 20.0, 4.0],  # two segments on the line y = 4
+        ]
+    )
+    expected = np.array(
+        [
+            [0.0, 0.0, 0.0, -1.0, -1.0],
+            [0.0, 0.0, -1.0, -1.0, -1.0],
+            [0.0, -1.0, 0.0, -1.0, -1.0],
+            [-1.0, -1.0, -1.0, 0.0, 0.0],
+            [-1.0, -1.0, -1.0, 0.0, 0.0],
+        ]
+    )
     for dtype in (np.float32, np.float64):
-        check_array(box_iou(boxes.astype(dtype), boxes.astype(dtype)), np.zeros((5, 5)),
-                    what=f"IoU among points and segments ({np.dtype(dtype)})", dtype=dtype)
-        check_array(generalized_box_iou(boxes.astype(dtype), boxes.astype(dtype)), expected,
-                    what=f"GIoU among points and segments, some on one line ({np.dtype(dtype)})", dtype=dtype)
+        check_array(
+            box_iou(boxes.astype(dtype), boxes.astype(dtype)),
+            np.zeros((5, 5)),
+            what=f"IoU among points and segments ({np.dtype(dtype)})",
+            dtype=dtype,
+        )
+        check_array(
+            generalized_box_iou(boxes.astype(dtype), boxes.astype(dtype)),
+            expected,
+            what=f"GIoU among points and segments, some on one line ({np.dtype(dtype)})",
+            dtype=dtype,
+        )
 
 
 def test_touching_and_nested():
@@ -129,8 +157,19 @@ def test_large_random_against_baseline(dtype):
     rng = np.random.default_rng(9)
     a, b = baseline.random_boxes(rng, 700, dtype), baseline.random_boxes(rng, 900, dtype)
     tol = 1e-12 if dtype == np.float64 else 2e-6
-    check_array(box_iou(a, b), baseline.box_iou(a, b), what=f"box_iou 700x900 ({np.dtype(dtype)})", rtol=0, atol=tol, dtype=dtype)
     check_array(
-        generalized_box_iou(a, b), baseline.generalized_box_iou(a, b),
-        what=f"generalized_box_iou 700x900 ({np.dtype(dtype)})", rtol=0, atol=tol, dtype=dtype,
+        box_iou(a, b),
+        baseline.box_iou(a, b),
+        what=f"box_iou 700x900 ({np.dtype(dtype)})",
+        rtol=0,
+        atol=tol,
+        dtype=dtype,
+    )
+    check_array(
+        generalized_box_iou(a, b),
+        baseline.generalized_box_iou(a, b),
+        what=f"generalized_box_iou 700x900 ({np.dtype(dtype)})",
+        rtol=0,
+        atol=tol,
+        dtype=dtype,
     )

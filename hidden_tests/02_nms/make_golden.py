@@ -7,6 +7,7 @@ script checks that torchvision.ops.batched_nms agrees. Float32 cases are drawn a
 lies within 1e-5 of the threshold, so that the order of float32 operations cannot decide the answer
 (the contract leaves exact float32 ties ungraded).
 """
+
 from pathlib import Path
 
 import numpy as np
@@ -67,16 +68,24 @@ def main():
         classes[::11] = -3  # negative and gapped class ids are legal
         keep = nms(torch.from_numpy(boxes), torch.from_numpy(scores), threshold).numpy().astype(np.int64)
         keep_batched = per_class(boxes, scores, classes, threshold)
-        library = batched_nms(torch.from_numpy(boxes), torch.from_numpy(scores), torch.from_numpy(classes), threshold).numpy()
+        library = batched_nms(
+            torch.from_numpy(boxes), torch.from_numpy(scores), torch.from_numpy(classes), threshold
+        ).numpy()
         if not tied:
             assert np.array_equal(library, keep_batched), name
         # shifting every box far into negative coordinates changes nothing
         assert np.array_equal(nms(torch.from_numpy(boxes - 1000), torch.from_numpy(scores), threshold).numpy(), keep)
         names.append(name)
-        arrays.update({
-            f"{name}/boxes": boxes, f"{name}/scores": scores, f"{name}/classes": classes,
-            f"{name}/threshold": np.array(threshold), f"{name}/keep": keep, f"{name}/keep_batched": keep_batched,
-        })
+        arrays.update(
+            {
+                f"{name}/boxes": boxes,
+                f"{name}/scores": scores,
+                f"{name}/classes": classes,
+                f"{name}/threshold": np.array(threshold),
+                f"{name}/keep": keep,
+                f"{name}/keep_batched": keep_batched,
+            }
+        )
         print(f"{name:14s} n={n:5d} {np.dtype(dtype).name}  kept {len(keep):4d}, batched {len(keep_batched):4d}")
     arrays["cases"] = np.array(names)
     arrays["versions"] = np.array([f"torch {torch.__version__}", f"torchvision {torchvision.__version__}"])

@@ -1,12 +1,13 @@
 """Hidden tests for kata 02: golden results from torchvision, edge cases, dtypes, and the numba baseline."""
+
 from pathlib import Path
 
 import numpy as np
 import pytest
+from nms import batched_nms, nms
 
 from grader.baselines import nms as baseline
 from grader.grading.checks import check_array, check_indices
-from nms import batched_nms, nms
 
 GOLDEN = np.load(Path(__file__).with_name("golden.npz"))
 CASES = [str(c) for c in GOLDEN["cases"]]
@@ -35,7 +36,8 @@ def test_empty():
         check_indices(nms(np.zeros((0, 4), dtype), np.zeros(0, dtype), 0.5), np.zeros(0), what="nms of no boxes")
         check_indices(
             batched_nms(np.zeros((0, 4), dtype), np.zeros(0, dtype), np.zeros(0, np.int64), 0.5),
-            np.zeros(0), what="batched_nms of no boxes",
+            np.zeros(0),
+            what="batched_nms of no boxes",
         )
 
 
@@ -99,22 +101,32 @@ def test_batched_negative_coordinates_identical_boxes():
     # the coordinate-offset trick (offset = class * (max + 1)) breaks here: these must not suppress
     boxes = np.array([[-100.0, -100.0, 5.0, 5.0], [-100.0, -100.0, 5.0, 5.0], [-100.0, -100.0, 5.0, 5.0]])
     scores = np.array([0.9, 0.8, 0.7])
-    check_indices(batched_nms(boxes, scores, np.array([0, 1, 0]), 0.5), [0, 1], what="batched_nms, negative coordinates")
+    check_indices(
+        batched_nms(boxes, scores, np.array([0, 1, 0]), 0.5), [0, 1], what="batched_nms, negative coordinates"
+    )
 
 
 def test_batched_classes_apart_on_a_large_image():
     # in a 4000-pixel image, a fixed offset per class (say class * 1000, added to every coordinate) moves a
     # class-1 box onto a class-0 box 1000 pixels away on both axes, and a class-2 box onto one 2000 pixels away
-    boxes = np.array([[2000.0, 1500, 2400, 1900], [1000, 500, 1400, 900], [2100, 2300, 2500, 2700], [100, 300, 500, 700]])
+    boxes = np.array(
+        [[2000.0, 1500, 2400, 1900], [1000, 500, 1400, 900], [2100, 2300, 2500, 2700], [100, 300, 500, 700]]
+    )
     scores = np.array([0.9, 0.8, 0.7, 0.6])
-    check_indices(batched_nms(boxes, scores, np.array([0, 1, 0, 2]), 0.5), [0, 1, 2, 3],
-                  what="batched_nms, boxes of three classes 1000 and 2000 pixels apart")
+    check_indices(
+        batched_nms(boxes, scores, np.array([0, 1, 0, 2]), 0.5),
+        [0, 1, 2, 3],
+        what="batched_nms, boxes of three classes 1000 and 2000 pixels apart",
+    )
     rng = np.random.default_rng(14)
     boxes, scores, cluster = baseline.clustered_boxes(rng, 1500, clusters=60)
     boxes *= np.float32(4.0)  # coordinates up to about 4800
     classes = np.where(rng.uniform(size=1500) < 0.6, cluster % 9, rng.integers(0, 9, size=1500))
-    check_indices(batched_nms(boxes, scores, classes, 0.5), baseline.batched_nms(boxes, scores, classes, 0.5),
-                  what="batched_nms, 1500 boxes of 9 classes in a 4800-pixel image")
+    check_indices(
+        batched_nms(boxes, scores, classes, 0.5),
+        baseline.batched_nms(boxes, scores, classes, 0.5),
+        what="batched_nms, 1500 boxes of 9 classes in a 4800-pixel image",
+    )
 
 
 def test_batched_order_across_classes():
@@ -130,7 +142,9 @@ def test_large_against_baseline(dtype):
     boxes, scores, cluster = baseline.clustered_boxes(rng, 4000, clusters=80, dtype=dtype)
     classes = np.where(rng.uniform(size=4000) < 0.7, cluster % 11, rng.integers(0, 11, size=4000))
     for threshold in (0.3, 0.55):
-        check_indices(nms(boxes, scores, threshold), baseline.nms(boxes, scores, threshold), what=f"nms, 4000 boxes, {threshold}")
+        check_indices(
+            nms(boxes, scores, threshold), baseline.nms(boxes, scores, threshold), what=f"nms, 4000 boxes, {threshold}"
+        )
         check_indices(
             batched_nms(boxes, scores, classes, threshold),
             baseline.batched_nms(boxes, scores, classes, threshold),

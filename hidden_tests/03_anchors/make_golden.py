@@ -30,6 +30,7 @@ to twice that error (plus a few float32 roundings of each value), no tighter. Ex
 the float64 ones. ``calibration/*`` records the same error for the hidden tests' large random float32
 inputs (20000 boxes, drawn with the same recipe and seed as that test), which are not stored.
 """
+
 import math
 from pathlib import Path
 
@@ -44,6 +45,7 @@ DEFAULT_CLAMP = math.log(1000.0 / 16)
 
 
 # --- cell anchors ---------------------------------------------------------------------------------------
+
 
 def detectron2_cells(sizes, ratios, dtype=torch.float64):
     """detectron2's generate_cell_anchors: sizes outer, ratios inner, w = sqrt(size**2 / a), no rounding."""
@@ -64,9 +66,10 @@ def ratio_major_to_size_major(anchors, n_sizes, n_ratios):
 def cross_check_cells(name, sizes, ratios, golden):
     generator = AnchorGenerator(sizes=(tuple(sizes),), aspect_ratios=(tuple(ratios),))
     scale = 2.0**30
-    scaled = generator.generate_anchors(
-        [float(s) * scale for s in sizes], list(map(float, ratios)), dtype=torch.float64
-    ) / scale
+    scaled = (
+        generator.generate_anchors([float(s) * scale for s in sizes], list(map(float, ratios)), dtype=torch.float64)
+        / scale
+    )
     unrounded = ratio_major_to_size_major(scaled, len(sizes), len(ratios)).numpy()
     assert np.allclose(unrounded, golden, rtol=1e-9, atol=2**-30), name
     rounded = generator.generate_anchors(list(sizes), list(ratios), dtype=torch.float64)
@@ -86,6 +89,7 @@ def cell_cases(rng):
 
 
 # --- grid anchors ---------------------------------------------------------------------------------------
+
 
 def detectron2_grid(cells, shape, stride, offset, dtype):
     """detectron2's _create_grid_offsets and _grid_anchors, in ``dtype``."""
@@ -119,6 +123,7 @@ def grid_cases():
 
 
 # --- box coding -----------------------------------------------------------------------------------------
+
 
 def random_anchors(rng, n):
     centre = rng.uniform(-50, 1300, size=(n, 2))
@@ -159,9 +164,13 @@ def main():
         golden = detectron2_cells(sizes, ratios).numpy()
         moved = cross_check_cells(name, sizes, ratios, golden)
         names.append(name)
-        arrays.update({f"cells/{name}/sizes": np.array(sizes, np.float64),
-                       f"cells/{name}/ratios": np.array(ratios, np.float64),
-                       f"cells/{name}/anchors": golden})
+        arrays.update(
+            {
+                f"cells/{name}/sizes": np.array(sizes, np.float64),
+                f"cells/{name}/ratios": np.array(ratios, np.float64),
+                f"cells/{name}/anchors": golden,
+            }
+        )
         print(f"cells  {name:20s} {golden.shape}  torchvision's rounding changes {moved} of {golden.size} values")
     arrays["cells/cases"] = np.array(names)
 
@@ -179,13 +188,23 @@ def main():
         err32 = 0.0
         if dtype == np.float32:
             cells32 = torch.from_numpy(cells)
-            low = torchvision_grid(cells32, shape, int(stride)) if offset == 0.0 else \
-                detectron2_grid(cells32, shape, float(stride), offset, torch.float32)
+            low = (
+                torchvision_grid(cells32, shape, int(stride))
+                if offset == 0.0
+                else detectron2_grid(cells32, shape, float(stride), offset, torch.float32)
+            )
             err32 = max_error(low, expected)
         names.append(name)
-        arrays.update({f"grid/{name}/cells": cells, f"grid/{name}/shape": np.array(shape, np.int64),
-                       f"grid/{name}/stride": np.array(float(stride)), f"grid/{name}/offset": np.array(offset),
-                       f"grid/{name}/anchors": expected.numpy(), f"grid/{name}/float32_error": np.array(err32)})
+        arrays.update(
+            {
+                f"grid/{name}/cells": cells,
+                f"grid/{name}/shape": np.array(shape, np.int64),
+                f"grid/{name}/stride": np.array(float(stride)),
+                f"grid/{name}/offset": np.array(offset),
+                f"grid/{name}/anchors": expected.numpy(),
+                f"grid/{name}/float32_error": np.array(err32),
+            }
+        )
         source = "torchvision grid_anchors" if offset == 0.0 else "detectron2 grid (torch)"
         print(f"grid   {name:20s} {tuple(expected.shape)}  {source:26s} float32 error {err32:.2e}")
     arrays["grid/cases"] = np.array(names)
@@ -213,26 +232,37 @@ def main():
             err_decode = max_error(coder.decode_single(d32, a32), decoded)
         clamped = int(((d64[:, 2:] / torch.tensor(weights[2:])) > clamp).sum())
         names.append(name)
-        arrays.update({
-            f"coding/{name}/anchors": anchors, f"coding/{name}/boxes": boxes, f"coding/{name}/deltas": deltas,
-            f"coding/{name}/weights": np.array(weights), f"coding/{name}/scale_clamp": np.array(clamp),
-            f"coding/{name}/encoded": encoded.numpy(), f"coding/{name}/decoded": decoded.numpy(),
-            f"coding/{name}/encode_float32_error": np.array(err_encode),
-            f"coding/{name}/decode_float32_error": np.array(err_decode),
-        })
-        print(f"coding {name:20s} n={n}  {np.dtype(dtype).name}  dw/dh clamped: {clamped:3d}"
-              f"  float32 error: encode {err_encode:.2e}, decode {err_decode:.2e}")
+        arrays.update(
+            {
+                f"coding/{name}/anchors": anchors,
+                f"coding/{name}/boxes": boxes,
+                f"coding/{name}/deltas": deltas,
+                f"coding/{name}/weights": np.array(weights),
+                f"coding/{name}/scale_clamp": np.array(clamp),
+                f"coding/{name}/encoded": encoded.numpy(),
+                f"coding/{name}/decoded": decoded.numpy(),
+                f"coding/{name}/encode_float32_error": np.array(err_encode),
+                f"coding/{name}/decode_float32_error": np.array(err_decode),
+            }
+        )
+        print(
+            f"coding {name:20s} n={n}  {np.dtype(dtype).name}  dw/dh clamped: {clamped:3d}"
+            f"  float32 error: encode {err_encode:.2e}, decode {err_decode:.2e}"
+        )
     arrays["coding/cases"] = np.array(names)
 
     # Calibration for the hidden tests' large float32 comparison against the baseline: the same recipe and
     # seed as that test (20000 boxes), so the recorded error is torchvision's on those very inputs.
-    for name, weights, (d_xy, d_wh) in (("rpn", (1.0, 1.0, 1.0, 1.0), (6.0, 8.0)),
-                                        ("roi_heads", (10.0, 10.0, 5.0, 5.0), (3.0, 6.0))):
+    for name, weights, (d_xy, d_wh) in (
+        ("rpn", (1.0, 1.0, 1.0, 1.0), (6.0, 8.0)),
+        ("roi_heads", (10.0, 10.0, 5.0, 5.0), (3.0, 6.0)),
+    ):
         calibration_rng, n = np.random.default_rng(70), 20000
         anchors = random_anchors(calibration_rng, n).astype(np.float32)
         boxes = matched_boxes(calibration_rng, anchors.astype(np.float64), spread=3.0).astype(np.float32)
-        deltas = np.concatenate([calibration_rng.uniform(-d_xy, d_xy, size=(n, 2)),
-                                 calibration_rng.uniform(-d_wh, d_wh, size=(n, 2))], 1)
+        deltas = np.concatenate(
+            [calibration_rng.uniform(-d_xy, d_xy, size=(n, 2)), calibration_rng.uniform(-d_wh, d_wh, size=(n, 2))], 1
+        )
         deltas = (deltas * np.array(weights)).astype(np.float32)
         coder = BoxCoder(weights)
         a32, b32, d32 = (torch.from_numpy(x) for x in (anchors, boxes, deltas))

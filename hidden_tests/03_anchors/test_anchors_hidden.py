@@ -1,12 +1,13 @@
 """Hidden tests for kata 03: golden anchors and deltas from torchvision (detectron2's formulas), properties
 (encode/decode round trip, anchors centred on the grid, the clamp), dtypes, edge cases, and the numba baseline."""
+
 import math
 from pathlib import Path
 
 import numpy as np
 import pytest
-
 from anchors import cell_anchors, decode_boxes, encode_boxes, grid_anchors
+
 from grader.baselines import anchors as baseline
 from grader.grading.checks import check_array
 
@@ -34,6 +35,7 @@ def as_floats(values):
 
 
 # --- golden data ----------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("case", cases("cells"))
 def test_golden_cell_anchors(case):
@@ -82,14 +84,19 @@ def test_golden_decode_boxes(case):
 
 
 def test_default_arguments():
-    anchors, boxes, deltas, encoded, decoded = golden("coding", "rpn", "anchors", "boxes", "deltas", "encoded", "decoded")
+    anchors, boxes, deltas, encoded, decoded = golden(
+        "coding", "rpn", "anchors", "boxes", "deltas", "encoded", "decoded"
+    )
     check_array(decode_boxes(anchors, deltas), decoded, what="decode_boxes with the default weights and clamp", **F64)
-    check_array(encode_boxes(anchors, boxes), encoded, what="encode_boxes with the default weights", rtol=1e-9, atol=1e-12)
+    check_array(
+        encode_boxes(anchors, boxes), encoded, what="encode_boxes with the default weights", rtol=1e-9, atol=1e-12
+    )
     cells, expected = golden("grid", "torchvision_offset0", "cells", "anchors")
     check_array(grid_anchors(cells, (7, 11), 8.0), expected, what="grid_anchors with the default offset (0)", **F64)
 
 
 # --- properties -----------------------------------------------------------------------------------------
+
 
 def random_anchors(rng, n, dtype=np.float64):
     centre = rng.uniform(-50, 1300, size=(n, 2))
@@ -115,8 +122,12 @@ def test_decode_inverts_encode(weights):
     anchors = random_anchors(rng, 500)
     boxes = matched_boxes(rng, anchors)
     deltas = encode_boxes(anchors, boxes, weights)
-    check_array(decode_boxes(anchors, deltas, weights), boxes,
-                what=f"decode_boxes(encode_boxes(boxes)) with weights {weights}", **F64)
+    check_array(
+        decode_boxes(anchors, deltas, weights),
+        boxes,
+        what=f"decode_boxes(encode_boxes(boxes)) with weights {weights}",
+        **F64,
+    )
 
 
 @pytest.mark.parametrize("weights", WEIGHTS)
@@ -126,30 +137,51 @@ def test_encode_inverts_decode_inside_the_clamp(weights):
     unweighted = np.concatenate([rng.uniform(-8, 8, size=(500, 2)), rng.uniform(-6, CLAMP, size=(500, 2))], axis=1)
     deltas = unweighted * np.array(weights)
     boxes = decode_boxes(anchors, deltas, weights)
-    check_array(encode_boxes(anchors, boxes, weights), deltas,
-                what=f"encode_boxes(decode_boxes(deltas)) with weights {weights}", **F64)
+    check_array(
+        encode_boxes(anchors, boxes, weights),
+        deltas,
+        what=f"encode_boxes(decode_boxes(deltas)) with weights {weights}",
+        **F64,
+    )
 
 
 def test_zero_deltas_give_the_anchors_back():
     anchors = random_anchors(np.random.default_rng(33), 50)
     check_array(decode_boxes(anchors, np.zeros_like(anchors)), anchors, what="decode_boxes with zero deltas", **F64)
-    check_array(encode_boxes(anchors, anchors), np.zeros_like(anchors),
-                what="encode_boxes of the anchors themselves", rtol=0, atol=1e-12)
+    check_array(
+        encode_boxes(anchors, anchors),
+        np.zeros_like(anchors),
+        what="encode_boxes of the anchors themselves",
+        rtol=0,
+        atol=1e-12,
+    )
 
 
 def test_clamp_bounds_only_dw_dh_and_only_from_above():
     anchor = np.array([[0.0, 0.0, 16.0, 8.0]])  # centre (8, 4)
     # dw, dh far above the clamp: the box grows 1000 / 16 = 62.5 times, no more
-    check_array(decode_boxes(anchor, np.array([[0.0, 0.0, 9.0, 20.0]])), [[8 - 500, 4 - 250, 8 + 500, 4 + 250]],
-                what="decode_boxes with dw, dh above the clamp", **F64)
+    check_array(
+        decode_boxes(anchor, np.array([[0.0, 0.0, 9.0, 20.0]])),
+        [[8 - 500, 4 - 250, 8 + 500, 4 + 250]],
+        what="decode_boxes with dw, dh above the clamp",
+        **F64,
+    )
     # far below: no lower clamp, the box shrinks freely
     small = math.exp(-7.0)
-    check_array(decode_boxes(anchor, np.array([[0.0, 0.0, -7.0, -7.0]])),
-                [[8 - 8 * small, 4 - 4 * small, 8 + 8 * small, 4 + 4 * small]],
-                what="decode_boxes with dw, dh = -7 (only an upper clamp)", rtol=1e-12, atol=1e-12)
+    check_array(
+        decode_boxes(anchor, np.array([[0.0, 0.0, -7.0, -7.0]])),
+        [[8 - 8 * small, 4 - 4 * small, 8 + 8 * small, 4 + 4 * small]],
+        what="decode_boxes with dw, dh = -7 (only an upper clamp)",
+        rtol=1e-12,
+        atol=1e-12,
+    )
     # dx, dy are never clamped: ten widths to the right, seven heights up
-    check_array(decode_boxes(anchor, np.array([[10.0, -7.0, 0.0, 0.0]])), [[160.0, -56.0, 176.0, -48.0]],
-                what="decode_boxes with dx = 10, dy = -7 (dx and dy are not clamped)", **F64)
+    check_array(
+        decode_boxes(anchor, np.array([[10.0, -7.0, 0.0, 0.0]])),
+        [[160.0, -56.0, 176.0, -48.0]],
+        what="decode_boxes with dx = 10, dy = -7 (dx and dy are not clamped)",
+        **F64,
+    )
 
 
 def test_clamp_applies_after_the_weights():
@@ -157,14 +189,26 @@ def test_clamp_applies_after_the_weights():
     weights = (10.0, 10.0, 5.0, 5.0)
     # dw = 10 / 5 = 2 is under the clamp (4.135): the width is 10 * e**2, not 10 * 62.5
     half = 5 * math.exp(2.0)
-    check_array(decode_boxes(anchor, np.array([[0.0, 0.0, 10.0, 10.0]]), weights), [[5 - half, 5 - half, 5 + half, 5 + half]],
-                what="decode_boxes, weights (10, 10, 5, 5), raw dw = dh = 10", **F64)
+    check_array(
+        decode_boxes(anchor, np.array([[0.0, 0.0, 10.0, 10.0]]), weights),
+        [[5 - half, 5 - half, 5 + half, 5 + half]],
+        what="decode_boxes, weights (10, 10, 5, 5), raw dw = dh = 10",
+        **F64,
+    )
     # dw = 25 / 5 = 5 is over it
-    check_array(decode_boxes(anchor, np.array([[0.0, 0.0, 25.0, 0.0]]), weights), [[5 - 312.5, 0.0, 5 + 312.5, 10.0]],
-                what="decode_boxes, weights (10, 10, 5, 5), raw dw = 25", **F64)
+    check_array(
+        decode_boxes(anchor, np.array([[0.0, 0.0, 25.0, 0.0]]), weights),
+        [[5 - 312.5, 0.0, 5 + 312.5, 10.0]],
+        what="decode_boxes, weights (10, 10, 5, 5), raw dw = 25",
+        **F64,
+    )
     half = 5 * math.exp(0.5)
-    check_array(decode_boxes(anchor, np.array([[0.0, 0.0, 3.0, 0.5]]), scale_clamp=0.5), [[5 - half, 5 - half, 5 + half, 5 + half]],
-                what="decode_boxes with scale_clamp=0.5", **F64)
+    check_array(
+        decode_boxes(anchor, np.array([[0.0, 0.0, 3.0, 0.5]]), scale_clamp=0.5),
+        [[5 - half, 5 - half, 5 + half, 5 + half]],
+        what="decode_boxes with scale_clamp=0.5",
+        **F64,
+    )
 
 
 @pytest.mark.parametrize("seed", range(4))
@@ -178,7 +222,9 @@ def test_anchors_are_centred_on_the_grid(seed):
     what = f"grid_anchors with shape ({height}, {width}), stride {stride}, offset {offset}"
     got = grid_anchors(cells, (height, width), stride, offset)
     shape = (height * width * len(cells), 4)
-    assert isinstance(got, np.ndarray) and got.shape == shape, f"{what}: shape {getattr(got, 'shape', None)}, expected {shape}"
+    assert isinstance(got, np.ndarray) and got.shape == shape, (
+        f"{what}: shape {getattr(got, 'shape', None)}, expected {shape}"
+    )
     got = got.reshape(height, width, len(cells), 4)
     centre_x, centre_y = (got[..., 0] + got[..., 2]) / 2, (got[..., 1] + got[..., 3]) / 2
     expected_x = np.broadcast_to(((np.arange(width) + offset) * stride)[None, :, None], centre_x.shape)
@@ -186,8 +232,12 @@ def test_anchors_are_centred_on_the_grid(seed):
     order = "(rows outer, then columns, then cell anchors)"
     check_array(centre_x, expected_x, what=f"{what}: x centres {order}", **F64)
     check_array(centre_y, expected_y, what=f"{what}: y centres {order}", **F64)
-    check_array(got[..., 2:] - got[..., :2], np.broadcast_to(cells[:, 2:] - cells[:, :2], got[..., 2:].shape),
-                what=f"{what}: anchor sizes at each location", **F64)
+    check_array(
+        got[..., 2:] - got[..., :2],
+        np.broadcast_to(cells[:, 2:] - cells[:, :2], got[..., 2:].shape),
+        what=f"{what}: anchor sizes at each location",
+        **F64,
+    )
 
 
 def test_cell_anchor_sizes_and_ratios():
@@ -200,6 +250,7 @@ def test_cell_anchor_sizes_and_ratios():
 
 
 # --- dtypes, edge cases, inputs -------------------------------------------------------------------------
+
 
 def test_cell_anchors_input_types():
     expected = baseline.cell_anchors((32.0, 64.0), (0.5, 1.0, 2.0))
@@ -218,11 +269,19 @@ def test_empty_inputs():
     for dtype in (np.float32, np.float64):
         c, name, empty = cells.astype(dtype), np.dtype(dtype).name, np.zeros((0, 4), dtype)
         check_array(grid_anchors(c, (0, 5), 8.0), empty, what=f"grid_anchors of a (0, 5) map ({name})", dtype=dtype)
-        check_array(grid_anchors(c, (3, 0), 8.0, 0.5), empty, what=f"grid_anchors of a (3, 0) map ({name})", dtype=dtype)
-        check_array(grid_anchors(c[:0], (3, 4), 8.0), empty, what=f"grid_anchors of no cell anchors ({name})", dtype=dtype)
+        check_array(
+            grid_anchors(c, (3, 0), 8.0, 0.5), empty, what=f"grid_anchors of a (3, 0) map ({name})", dtype=dtype
+        )
+        check_array(
+            grid_anchors(c[:0], (3, 4), 8.0), empty, what=f"grid_anchors of no cell anchors ({name})", dtype=dtype
+        )
         check_array(encode_boxes(empty, empty), empty, what=f"encode_boxes of no boxes ({name})", dtype=dtype)
-        check_array(decode_boxes(empty, empty, (10.0, 10.0, 5.0, 5.0)), empty,
-                    what=f"decode_boxes of no boxes ({name})", dtype=dtype)
+        check_array(
+            decode_boxes(empty, empty, (10.0, 10.0, 5.0, 5.0)),
+            empty,
+            what=f"decode_boxes of no boxes ({name})",
+            dtype=dtype,
+        )
 
 
 def test_dtypes():
@@ -232,18 +291,28 @@ def test_dtypes():
     a32, b32 = a64.astype(np.float32), b64.astype(np.float32)
     for weights in ((1.0, 1.0, 1.0, 1.0), [10.0, 10.0, 5.0, 5.0], (2, 2, 1, 1)):
         label = f"weights {weights!r}"
-        assert encode_boxes(a32, b32, weights).dtype == np.float32, f"encode_boxes(float32, float32), {label}: expected float32"
-        assert decode_boxes(a32, b32 - a32, weights).dtype == np.float32, f"decode_boxes(float32, float32), {label}: expected float32"
-    assert encode_boxes(a32, b32).dtype == np.float32, "encode_boxes(float32, float32), default weights: expected float32"
-    assert decode_boxes(a32, b32 - a32).dtype == np.float32, "decode_boxes(float32, float32), default weights: expected float32"
+        assert encode_boxes(a32, b32, weights).dtype == np.float32, (
+            f"encode_boxes(float32, float32), {label}: expected float32"
+        )
+        assert decode_boxes(a32, b32 - a32, weights).dtype == np.float32, (
+            f"decode_boxes(float32, float32), {label}: expected float32"
+        )
+    assert encode_boxes(a32, b32).dtype == np.float32, (
+        "encode_boxes(float32, float32), default weights: expected float32"
+    )
+    assert decode_boxes(a32, b32 - a32).dtype == np.float32, (
+        "decode_boxes(float32, float32), default weights: expected float32"
+    )
     assert encode_boxes(a32, b64).dtype == np.float64, "encode_boxes(float32, float64): expected float64"
     assert decode_boxes(a64, b32 - a32).dtype == np.float64, "decode_boxes(float64, float32): expected float64"
     cells = cell_anchors([32.0], [0.5, 1.0, 2.0])
     assert cells.dtype == np.float64, "cell_anchors: expected float64"
-    assert grid_anchors(cells.astype(np.float32), (3, 4), 16.0, 0.5).dtype == np.float32, \
+    assert grid_anchors(cells.astype(np.float32), (3, 4), 16.0, 0.5).dtype == np.float32, (
         "grid_anchors of float32 cell anchors: expected float32"
-    assert grid_anchors(cells, (3, 4), np.float32(16.0), np.float32(0.5)).dtype == np.float64, \
+    )
+    assert grid_anchors(cells, (3, 4), np.float32(16.0), np.float32(0.5)).dtype == np.float64, (
         "grid_anchors of float64 cell anchors (float32 stride and offset): expected float64"
+    )
 
 
 def test_inputs_are_not_modified_and_strided_inputs_work():
@@ -253,10 +322,19 @@ def test_inputs_are_not_modified_and_strided_inputs_work():
     deltas = encode_boxes(anchors, boxes, (10.0, 10.0, 5.0, 5.0))
     strided_a, strided_b = np.asfortranarray(anchors)[::2], boxes[::-2][::-1]
     a_copy, b_copy = strided_a.copy(), strided_b.copy()
-    check_array(encode_boxes(strided_a, strided_b), baseline.encode_boxes(a_copy, b_copy),
-                what="encode_boxes on strided input", rtol=1e-9, atol=1e-12)
-    check_array(decode_boxes(strided_a, strided_b - strided_a), baseline.decode_boxes(a_copy, b_copy - a_copy),
-                what="decode_boxes on strided input", **F64)
+    check_array(
+        encode_boxes(strided_a, strided_b),
+        baseline.encode_boxes(a_copy, b_copy),
+        what="encode_boxes on strided input",
+        rtol=1e-9,
+        atol=1e-12,
+    )
+    check_array(
+        decode_boxes(strided_a, strided_b - strided_a),
+        baseline.decode_boxes(a_copy, b_copy - a_copy),
+        what="decode_boxes on strided input",
+        **F64,
+    )
     check_array(strided_a, a_copy, what="anchors after the calls (inputs must not be modified)", rtol=0)
     check_array(strided_b, b_copy, what="boxes after the calls (inputs must not be modified)", rtol=0)
     d_copy = deltas.copy()
@@ -264,12 +342,17 @@ def test_inputs_are_not_modified_and_strided_inputs_work():
     check_array(deltas, d_copy, what="deltas after decode_boxes (inputs must not be modified)", rtol=0)
     cells = np.asfortranarray(cell_anchors([32.0, 64.0], [0.5, 2.0]))
     cells_copy = cells.copy()
-    check_array(grid_anchors(cells, (4, 5), 8.0, 0.5), baseline.grid_anchors(cells_copy, (4, 5), 8.0, 0.5),
-                what="grid_anchors on strided cell anchors", **F64)
+    check_array(
+        grid_anchors(cells, (4, 5), 8.0, 0.5),
+        baseline.grid_anchors(cells_copy, (4, 5), 8.0, 0.5),
+        what="grid_anchors on strided cell anchors",
+        **F64,
+    )
     check_array(cells, cells_copy, what="cell anchors after grid_anchors (inputs must not be modified)", rtol=0)
 
 
 # --- randomized, against the compiled baseline ----------------------------------------------------------
+
 
 @pytest.mark.parametrize("seed", range(3))
 def test_random_grids_against_baseline(seed):
@@ -277,19 +360,34 @@ def test_random_grids_against_baseline(seed):
     for _ in range(10):
         sizes = rng.uniform(4, 600, size=int(rng.integers(1, 5)))
         ratios = np.exp(rng.uniform(-2, 2, size=int(rng.integers(1, 5))))
-        check_array(cell_anchors(sizes, ratios), baseline.cell_anchors(sizes, ratios),
-                    what=f"cell_anchors({np.round(sizes, 2).tolist()}, {np.round(ratios, 3).tolist()})", rtol=1e-9, atol=1e-12)
+        check_array(
+            cell_anchors(sizes, ratios),
+            baseline.cell_anchors(sizes, ratios),
+            what=f"cell_anchors({np.round(sizes, 2).tolist()}, {np.round(ratios, 3).tolist()})",
+            rtol=1e-9,
+            atol=1e-12,
+        )
         shape = tuple(int(n) for n in rng.integers(1, 40, size=2))
         stride, offset = float(rng.choice([4, 8, 16, 32, 64, 12.5, 6.4])), float(rng.uniform(0, 1))
         cells = baseline.cell_anchors(sizes, ratios)
         what = f"grid_anchors(A={len(cells)}, shape={shape}, stride={stride}, offset={offset:.3f})"
-        check_array(grid_anchors(cells, shape, stride, offset), baseline.grid_anchors(cells, shape, stride, offset),
-                    what=what, **F64)
+        check_array(
+            grid_anchors(cells, shape, stride, offset),
+            baseline.grid_anchors(cells, shape, stride, offset),
+            what=what,
+            **F64,
+        )
         cells32 = cells.astype(np.float32)
         expected = baseline.grid_anchors(cells32.astype(np.float64), shape, stride, offset)
         # float32: each coordinate is one float32 rounding of shift + cell coordinate, or two
-        check_array(grid_anchors(cells32, shape, stride, offset), expected, what=f"{what}, float32", dtype=np.float32,
-                    rtol=4 * EPS32, atol=4 * EPS32 * float(np.max(np.abs(expected), initial=1.0)))
+        check_array(
+            grid_anchors(cells32, shape, stride, offset),
+            expected,
+            what=f"{what}, float32",
+            dtype=np.float32,
+            rtol=4 * EPS32,
+            atol=4 * EPS32 * float(np.max(np.abs(expected), initial=1.0)),
+        )
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])

@@ -16,6 +16,7 @@ each point is read through the kernel as a 1x1 RoI of size 1 centred on the poin
 sample): the kernel then samples exactly that point. The points are multiples of 1/64, so that
 ``(p - 0.5) + 0.5 == p`` holds in floating point and the boundary cases (-1, 0, H-1, H) are hit exactly.
 """
+
 from pathlib import Path
 
 import numpy as np
@@ -77,16 +78,18 @@ def cases(rng):
 
     # partly and wholly outside the map, on every side
     f = feature_map(rng, 1, 2, 8, 9)
-    outside = f32([
-        [0, -6.0, -6.0, -2.0, -2.0],  # wholly above-left, beyond the -1 band
-        [0, 10.5, 2.0, 14.0, 5.0],  # wholly to the right, beyond W
-        [0, 2.0, 9.2, 6.0, 12.0],  # wholly below, beyond H
-        [0, -1.5, -1.5, 0.5, 0.5],  # mostly in the [-1, 0) band
-        [0, -5.0, 1.0, 4.0, 6.0],  # left half outside
-        [0, 6.0, 6.0, 11.0, 11.0],  # bottom-right corner spilling over
-        [0, -3.0, -3.0, 12.0, 11.0],  # larger than the map
-        [0, 8.3, 7.6, 9.1, 8.4],  # inside the band past the last row and column
-    ])
+    outside = f32(
+        [
+            [0, -6.0, -6.0, -2.0, -2.0],  # wholly above-left, beyond the -1 band
+            [0, 10.5, 2.0, 14.0, 5.0],  # wholly to the right, beyond W
+            [0, 2.0, 9.2, 6.0, 12.0],  # wholly below, beyond H
+            [0, -1.5, -1.5, 0.5, 0.5],  # mostly in the [-1, 0) band
+            [0, -5.0, 1.0, 4.0, 6.0],  # left half outside
+            [0, 6.0, 6.0, 11.0, 11.0],  # bottom-right corner spilling over
+            [0, -3.0, -3.0, 12.0, 11.0],  # larger than the map
+            [0, 8.3, 7.6, 9.1, 8.4],  # inside the band past the last row and column
+        ]
+    )
     outside = np.concatenate([outside, random_rois(rng, 24, 1, (-8, 10), (-8, 9), (1, 10))])
     yield "outside_aligned", f, outside, (2, 3), 1.0, 2, True
     yield "outside_legacy", f, outside, (2, 3), 1.0, 2, False
@@ -155,25 +158,41 @@ def main():
         err32 = float(np.max(np.abs(ref32.astype(np.float64) - ref64), initial=0.0))
         assert err32 < 1e-4, (name, err32)  # no sample flipped across a boundary between the dtypes
         names.append(name)
-        arrays.update({
-            f"{name}/features": features, f"{name}/rois": rois, f"{name}/output_size": np.array(output_size),
-            f"{name}/spatial_scale": np.array(scale), f"{name}/sampling_ratio": np.array(ratio),
-            f"{name}/aligned": np.array(aligned), f"{name}/out": ref64, f"{name}/float32_error": np.array(err32),
-        })
+        arrays.update(
+            {
+                f"{name}/features": features,
+                f"{name}/rois": rois,
+                f"{name}/output_size": np.array(output_size),
+                f"{name}/spatial_scale": np.array(scale),
+                f"{name}/sampling_ratio": np.array(ratio),
+                f"{name}/aligned": np.array(aligned),
+                f"{name}/out": ref64,
+                f"{name}/float32_error": np.array(err32),
+            }
+        )
         zero_bins = int(np.sum(np.all(ref64 == 0, axis=1)))
-        print(f"{name:20s} features {str(features.shape):15s} rois {len(rois):3d} -> {str(ref64.shape):16s}"
-              f" all-zero bins {zero_bins:4d}  float32 error {err32:.2e}")
+        print(
+            f"{name:20s} features {str(features.shape):15s} rois {len(rois):3d} -> {str(ref64.shape):16s}"
+            f" all-zero bins {zero_bins:4d}  float32 error {err32:.2e}"
+        )
 
     feature = feature_map(rng, 1, 3, 5, 7)[0]
     ys, xs = bilinear_points(rng, 5, 7, 150)
     out64 = bilinear_through_kernel(feature, ys, xs, np.float64)
     out32 = bilinear_through_kernel(feature, ys, xs, np.float32)
-    arrays.update({
-        "bilinear/feature": feature, "bilinear/ys": ys, "bilinear/xs": xs, "bilinear/out": out64,
-        "bilinear/float32_error": np.array(float(np.max(np.abs(out32 - out64)))),
-    })
-    print(f"bilinear: {len(ys)} points, {int(np.sum(np.all(out64 == 0, axis=0)))} outside,"
-          f" float32 error {float(np.max(np.abs(out32 - out64))):.2e}")
+    arrays.update(
+        {
+            "bilinear/feature": feature,
+            "bilinear/ys": ys,
+            "bilinear/xs": xs,
+            "bilinear/out": out64,
+            "bilinear/float32_error": np.array(float(np.max(np.abs(out32 - out64)))),
+        }
+    )
+    print(
+        f"bilinear: {len(ys)} points, {int(np.sum(np.all(out64 == 0, axis=0)))} outside,"
+        f" float32 error {float(np.max(np.abs(out32 - out64))):.2e}"
+    )
 
     arrays["cases"] = np.array(names)
     arrays["versions"] = np.array([f"torch {torch.__version__}", f"torchvision {torchvision.__version__}"])

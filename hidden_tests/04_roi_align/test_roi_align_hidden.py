@@ -1,13 +1,14 @@
 """Hidden tests for kata 04: golden values from torchvision's C++ kernel, the numba baseline on random
 inputs, properties, edge cases and dtypes."""
+
 from pathlib import Path
 
 import numpy as np
 import pytest
+from roi_align import bilinear_interpolate, roi_align
 
 from grader.baselines import roi_align as baseline
 from grader.grading.checks import check_array
-from roi_align import bilinear_interpolate, roi_align
 
 GOLDEN = np.load(Path(__file__).with_name("golden.npz"))
 CASES = [str(c) for c in GOLDEN["cases"]]
@@ -47,8 +48,9 @@ def test_golden_float64(case):
 def test_golden_float32(case):
     g, args, err32 = golden(case)
     got = roi_align(g["features"].astype(np.float32), g["rois"].astype(np.float32), *args)
-    check_array(got, g["out"], what=describe(case, args) + " in float32", dtype=np.float32,
-                rtol=0, atol=f32_tolerance(err32))
+    check_array(
+        got, g["out"], what=describe(case, args) + " in float32", dtype=np.float32, rtol=0, atol=f32_tolerance(err32)
+    )
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
@@ -67,8 +69,13 @@ def test_bilinear_interpolate_random_against_baseline(dtype):
     ys = rng.uniform(-2.5, 10.5, size=400).astype(dtype)
     xs = rng.uniform(-2.5, 14.5, size=400).astype(dtype)
     tol = F64 if dtype == np.float64 else dict(rtol=0, atol=F32_FLOOR)
-    check_array(bilinear_interpolate(feature, ys, xs), baseline.bilinear_interpolate(feature, ys, xs),
-                what=f"bilinear_interpolate at 400 random points ({np.dtype(dtype)})", dtype=dtype, **tol)
+    check_array(
+        bilinear_interpolate(feature, ys, xs),
+        baseline.bilinear_interpolate(feature, ys, xs),
+        what=f"bilinear_interpolate at 400 random points ({np.dtype(dtype)})",
+        dtype=dtype,
+        **tol,
+    )
 
 
 RANDOM_SETTINGS = [
@@ -90,11 +97,15 @@ def test_random_against_baseline(setting, dtype):
     image_h, image_w = shape[2] / scale, shape[3] / scale
     rois = baseline.proposals(rng, k, max(image_h, image_w), shape[0], dtype=np.float64)
     rois[:, 1:] *= np.array([image_w, image_h, image_w, image_h]) / max(image_h, image_w)
-    what = (f"roi_align, {k} random RoIs on a {shape} map ({np.dtype(dtype)}, {output_size}, scale {scale:g},"
-            f" sampling_ratio {ratio}, aligned={aligned})")
+    what = (
+        f"roi_align, {k} random RoIs on a {shape} map ({np.dtype(dtype)}, {output_size}, scale {scale:g},"
+        f" sampling_ratio {ratio}, aligned={aligned})"
+    )
     expected = baseline.roi_align(features, rois, output_size, scale, ratio, aligned)
     if dtype == np.float64:
-        check_array(roi_align(features, rois, output_size, scale, ratio, aligned), expected, what=what, dtype=dtype, **F64)
+        check_array(
+            roi_align(features, rois, output_size, scale, ratio, aligned), expected, what=what, dtype=dtype, **F64
+        )
         return
     f32, r32 = features.astype(np.float32), rois.astype(np.float32)
     # calibrate on the kernel itself: its float32 result against its float64 result on the same values
@@ -142,8 +153,13 @@ def test_linear_in_the_features():
     a, b = rng.normal(size=(2, 2, 3, 8, 7))
     rois = baseline.proposals(rng, 30, 8.0, 2, dtype=np.float64)
     combo = roi_align(2 * a - 3 * b, rois, (2, 3), 1.0, -1, False)
-    check_array(combo, 2 * roi_align(a, rois, (2, 3), 1.0, -1, False) - 3 * roi_align(b, rois, (2, 3), 1.0, -1, False),
-                what="roi_align(2a - 3b) against 2 roi_align(a) - 3 roi_align(b)", rtol=1e-9, atol=1e-9)
+    check_array(
+        combo,
+        2 * roi_align(a, rois, (2, 3), 1.0, -1, False) - 3 * roi_align(b, rois, (2, 3), 1.0, -1, False),
+        what="roi_align(2a - 3b) against 2 roi_align(a) - 3 roi_align(b)",
+        rtol=1e-9,
+        atol=1e-9,
+    )
 
 
 def test_batch_index_selects_the_image():
@@ -173,8 +189,13 @@ def test_output_size_int_or_pair_and_dtypes():
     listed = roi_align(features, rois, [3, 3], 1.0, 2, False)
     check_array(listed, square, what="output_size=[3, 3] against 3", dtype=np.float64, rtol=0)
     mixed = roi_align(features.astype(np.float32), rois, 3, 1.0, 2, False)
-    check_array(mixed, baseline.roi_align(features.astype(np.float32).astype(np.float64), rois, 3, 1.0, 2, False),
-                what="roi_align of float32 features with float64 rois (float64 result)", dtype=np.float64, **F64)
+    check_array(
+        mixed,
+        baseline.roi_align(features.astype(np.float32).astype(np.float64), rois, 3, 1.0, 2, False),
+        what="roi_align of float32 features with float64 rois (float64 result)",
+        dtype=np.float64,
+        **F64,
+    )
 
 
 def test_inputs_are_not_modified():

@@ -11,11 +11,12 @@ Every case runs the submission and ``torch.nn.functional.conv2d`` with autograd 
   (tap by tap, pixel by pixel, tensordot, einsum, fancy-index im2col) stayed within 40% of this allowance
   on 300 random cases.
 """
+
 import numpy as np
 import pytest
 import torch
-
 from conv2d import conv2d_backward, conv2d_forward
+
 from grader.baselines import conv2d as baseline
 from grader.grading.checks import check_array
 
@@ -148,6 +149,7 @@ def check_float32(x, w, b, dout, stride, padding, dilation, groups, label=None):
 
 # --- randomised cases ----------------------------------------------------------------------------------
 
+
 def random_case(rng):
     """A random valid convolution: groups, non-square kernels, strides, pads and dilations of every kind."""
     kind = rng.choice(["plain", "grouped", "depthwise"], p=[0.45, 0.35, 0.2])
@@ -208,6 +210,7 @@ def test_float32_large_reductions(case):
 
 
 # --- the mistakes this kata is about ---------------------------------------------------------------------
+
 
 def targeted(x_shape, w_shape, stride=1, padding=0, dilation=1, groups=1, seed=0, bias=True):
     rng = np.random.default_rng([500, seed])
@@ -276,7 +279,12 @@ def test_dx_when_the_stride_does_not_divide(x_shape, w_shape, stride, padding, d
     [
         ((1, 3, 224, 224), (4, 3, 7, 7), 2, 3),  # the ResNet stem: r = 1 <= p = 3, row and column 223 are read
         ((2, 2, 9, 9), (3, 2, 3, 3), 3, 1),  # r = 2, p = 1: row 7 read, row 8 never
-        ((1, 2, 11, 8), (3, 2, 4, 3), (4, 3), (2, 1)),  # rows: r = 3, p = 2 (rows 8-9 read, 10 never); columns: r = p = 1
+        (
+            (1, 2, 11, 8),
+            (3, 2, 4, 3),
+            (4, 3),
+            (2, 1),
+        ),  # rows: r = 3, p = 2 (rows 8-9 read, 10 never); columns: r = p = 1
     ],
 )
 def test_dx_rows_restored_by_output_padding(x_shape, w_shape, stride, padding):
@@ -296,7 +304,8 @@ def test_dx_rows_restored_by_output_padding(x_shape, w_shape, stride, padding):
             line = np.take(dx, i, axis=axis)
             if i < size + p - r:
                 assert np.any(line != 0), (
-                    f"dx for {label}: {name} {i} (restored by output_padding = {r}) is read by a window: its gradient is not 0")
+                    f"dx for {label}: {name} {i} (restored by output_padding = {r}) is read by a window: its gradient is not 0"
+                )
             else:
                 assert np.all(line == 0), f"dx for {label}: {name} {i} is read by no window: its gradient must be 0"
 
@@ -311,6 +320,7 @@ def test_no_bias_gives_db_none():
 
 
 # --- values, dtypes and arrays ------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     "scales",
@@ -395,8 +405,11 @@ def test_caches_are_independent():
     got1 = conv2d_backward(first[3], cache1)
     got2 = conv2d_backward(second[3], cache2)
     again1 = conv2d_backward(first[3], cache1)
-    for label, got, arrays, args in (("first", got1, first, (2, 1, 1, 1)), ("second", got2, second, (1, 0, 2, 2)),
-                                     ("first, twice", again1, first, (2, 1, 1, 1))):
+    for label, got, arrays, args in (
+        ("first", got1, first, (2, 1, 1, 1)),
+        ("second", got2, second, (1, 0, 2, 2)),
+        ("first, twice", again1, first, (2, 1, 1, 1)),
+    ):
         expected = torch_conv(*arrays, *args)[1:]
         for name, g, e in zip(NAMES[1:], got, expected):
             check_array(g, e, what=f"{name} of the {label} backward after two forwards", rtol=1e-9, atol=1e-11)

@@ -10,6 +10,7 @@ its float64 result: the hidden tests hold a float32 submission to that error, no
 The hidden tests also compare against a torch formula evaluated live; they check that formula against
 this file, so the live comparison stays tied to torchvision itself.
 """
+
 from pathlib import Path
 
 import numpy as np
@@ -39,8 +40,22 @@ def cases(rng):
     """(name, logits, targets, alpha, gamma, reduction)"""
     yield "retinanet_like", rng.normal(-4.6, 2.0, size=(400, 20)), one_hot(rng, 400, 20, 25), 0.25, 2.0, "none"
     yield "retinanet_sum", rng.normal(-4.6, 2.0, size=(300, 30)), one_hot(rng, 300, 30, 20), 0.25, 2.0, "sum"
-    yield "hard_targets", rng.normal(0, 3, size=(64, 10)), rng.integers(0, 2, size=(64, 10)).astype(float), 0.25, 2.0, "none"
-    yield "mean_3d", rng.normal(0, 2, size=(6, 13, 5)), rng.integers(0, 2, size=(6, 13, 5)).astype(float), 0.6, 1.5, "mean"
+    yield (
+        "hard_targets",
+        rng.normal(0, 3, size=(64, 10)),
+        rng.integers(0, 2, size=(64, 10)).astype(float),
+        0.25,
+        2.0,
+        "none",
+    )
+    yield (
+        "mean_3d",
+        rng.normal(0, 2, size=(6, 13, 5)),
+        rng.integers(0, 2, size=(6, 13, 5)).astype(float),
+        0.6,
+        1.5,
+        "mean",
+    )
     yield "soft_targets", rng.normal(0, 4, size=500), rng.uniform(0, 1, size=500), 0.25, 2.0, "none"
     smoothed = np.where(rng.uniform(size=(50, 8)) < 0.2, 0.95, 0.05)  # label smoothing 0.1
     yield "label_smoothing", rng.normal(0, 3, size=(50, 8)), smoothed, 0.25, 2.0, "sum"
@@ -78,14 +93,19 @@ def main():
         loss32, grad32 = torchvision_result(x, t, alpha, gamma, reduction, torch.float32)
         assert np.isfinite(loss64).all() and np.isfinite(loss32).all(), name
         names.append(name)
-        arrays.update({
-            f"{name}/logits": x, f"{name}/targets": t,
-            f"{name}/alpha": np.array(float(alpha)), f"{name}/gamma": np.array(float(gamma)),
-            f"{name}/reduction": np.array(reduction),
-            f"{name}/loss": loss64, f"{name}/grad": grad64,
-            f"{name}/loss_float32_error": np.array(max_error(loss32, loss64)),
-            f"{name}/grad_float32_error": np.array(max_error(grad32, grad64)),
-        })
+        arrays.update(
+            {
+                f"{name}/logits": x,
+                f"{name}/targets": t,
+                f"{name}/alpha": np.array(float(alpha)),
+                f"{name}/gamma": np.array(float(gamma)),
+                f"{name}/reduction": np.array(reduction),
+                f"{name}/loss": loss64,
+                f"{name}/grad": grad64,
+                f"{name}/loss_float32_error": np.array(max_error(loss32, loss64)),
+                f"{name}/grad_float32_error": np.array(max_error(grad32, grad64)),
+            }
+        )
         print(
             f"{name:22s} {str(x.shape):12s} alpha {alpha:5.2f} gamma {gamma:3.1f} {reduction:4s}  "
             f"autograd NaNs: {int(np.isnan(grad64).sum()):3d}  float32 error: loss {max_error(loss32, loss64):.1e}, "

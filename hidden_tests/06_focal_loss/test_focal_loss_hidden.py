@@ -4,6 +4,7 @@ argument validation, reductions, dtypes, and the numba baseline.
 Every call of the submission runs with floating-point warnings (overflow, division by zero, invalid) turned
 into errors: the contract asks for a warning-free loss and gradient for logits up to +-1e4.
 """
+
 import warnings
 from pathlib import Path
 
@@ -11,8 +12,8 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
-
 from focal_loss import sigmoid_focal_loss, sigmoid_focal_loss_grad
+
 from grader.baselines import focal_loss as baseline
 from grader.grading.checks import check_array
 
@@ -24,6 +25,7 @@ REDUCTIONS = ("none", "mean", "sum")
 
 
 # --- the oracle ----------------------------------------------------------------------------------------
+
 
 def torch_focal_loss(x, t, alpha, gamma, reduction):
     """torchvision.ops.sigmoid_focal_loss written out in torch ops (checked against torchvision's golden data)."""
@@ -68,6 +70,7 @@ def tolerances(x, gamma, reduction, dtype, torch_errors=(0.0, 0.0)):
 
 # --- calling the submission ----------------------------------------------------------------------------
 
+
 def strict(fn, *args, **kwargs):
     """Call ``fn`` with numpy's floating-point warnings raised as errors (underflow to 0 is fine)."""
     with warnings.catch_warnings():
@@ -103,13 +106,26 @@ def check_case(x, t, alpha, gamma, reduction, dtype, expected, torch_errors=(0.0
     args = dict(alpha=alpha, gamma=gamma, reduction=reduction)
     label = f"{what} (alpha={alpha:g}, gamma={gamma:g}, reduction={reduction!r}, {np.dtype(dtype).name})"
     loss = as_array(strict(sigmoid_focal_loss, xs, ts, **args), f"sigmoid_focal_loss {label}")
-    check_array(loss, exp_loss, what=f"sigmoid_focal_loss {label}", rtol=1e-9 if dtype == np.float64 else 0, atol=loss_tol, dtype=dtype)
+    check_array(
+        loss,
+        exp_loss,
+        what=f"sigmoid_focal_loss {label}",
+        rtol=1e-9 if dtype == np.float64 else 0,
+        atol=loss_tol,
+        dtype=dtype,
+    )
     grad = strict(sigmoid_focal_loss_grad, xs, ts, **args)
     if isinstance(grad, np.ndarray) and grad.shape == xs.shape and not np.isfinite(grad).all():
-        raise AssertionError(f"sigmoid_focal_loss_grad {label}: {int((~np.isfinite(grad)).sum())} values are not finite")
+        raise AssertionError(
+            f"sigmoid_focal_loss_grad {label}: {int((~np.isfinite(grad)).sum())} values are not finite"
+        )
     check_array(
-        grad, np.nan_to_num(exp_grad, nan=0.0), what=f"sigmoid_focal_loss_grad {label}",
-        rtol=1e-9 if dtype == np.float64 else 0, atol=grad_tol, dtype=dtype,
+        grad,
+        np.nan_to_num(exp_grad, nan=0.0),
+        what=f"sigmoid_focal_loss_grad {label}",
+        rtol=1e-9 if dtype == np.float64 else 0,
+        atol=grad_tol,
+        dtype=dtype,
     )
 
 
@@ -127,6 +143,7 @@ def check_live(x, t, alpha, gamma, reduction, dtype, what):
 
 # --- golden data from torchvision ----------------------------------------------------------------------
 
+
 def golden(case):
     g = {k: GOLDEN[f"{case}/{k}"] for k in ("logits", "targets", "loss", "grad")}
     params = float(GOLDEN[f"{case}/alpha"]), float(GOLDEN[f"{case}/gamma"]), str(GOLDEN[f"{case}/reduction"])
@@ -142,19 +159,36 @@ def test_golden_float64(case):
     assert np.allclose(live[0], g["loss"], rtol=1e-12, atol=1e-300) and np.allclose(
         live[1], g["grad"], rtol=1e-12, atol=1e-300, equal_nan=True
     ), f"grader problem: the torch oracle disagrees with torchvision's golden values on {case}"
-    check_case(g["logits"], g["targets"], alpha, gamma, reduction, np.float64, (g["loss"], g["grad"]), what=f"on the {case} case")
+    check_case(
+        g["logits"],
+        g["targets"],
+        alpha,
+        gamma,
+        reduction,
+        np.float64,
+        (g["loss"], g["grad"]),
+        what=f"on the {case} case",
+    )
 
 
 @pytest.mark.parametrize("case", CASES)
 def test_golden_float32(case):
     g, (alpha, gamma, reduction), errors = golden(case)
     check_case(
-        g["logits"], g["targets"], alpha, gamma, reduction, np.float32, (g["loss"], g["grad"]), errors,
+        g["logits"],
+        g["targets"],
+        alpha,
+        gamma,
+        reduction,
+        np.float32,
+        (g["loss"], g["grad"]),
+        errors,
         what=f"on the {case} case",
     )
 
 
 # --- live torch on random shapes and arguments ---------------------------------------------------------
+
 
 def random_case(seed):
     rng = np.random.default_rng([606, seed])
@@ -188,8 +222,8 @@ def test_extreme_logits(gamma, dtype):
     values = np.array([-1e4, -3e3, -500.0, -90.0, -40.0, -17.0, 0.0, 17.0, 40.0, 90.0, 500.0, 3e3, 1e4])
     x, t = np.meshgrid(values, [0.0, 1.0, 0.5, 0.1, 0.97], indexing="ij")
     for reduction in REDUCTIONS:
-        check_live(x, t, 0.25, gamma, reduction, dtype, f"on logits up to +-1e4")
-    check_live(x.T, t.T, -1, gamma, "none", dtype, f"on logits up to +-1e4")
+        check_live(x, t, 0.25, gamma, reduction, dtype, "on logits up to +-1e4")
+    check_live(x.T, t.T, -1, gamma, "none", dtype, "on logits up to +-1e4")
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
@@ -199,12 +233,21 @@ def test_gradient_finite_where_autograd_is_nan(dtype):
     t = np.array([1.0] * 5 + [0.0] * 5 + [1.0, 0.0])
     for gamma in (0.1, 0.5, 0.9):
         grad = strict(sigmoid_focal_loss_grad, x.astype(dtype), t.astype(dtype), alpha=0.25, gamma=gamma)
-        assert isinstance(grad, np.ndarray) and grad.shape == x.shape, f"sigmoid_focal_loss_grad: shape {np.shape(grad)}, expected {x.shape}"
+        assert isinstance(grad, np.ndarray) and grad.shape == x.shape, (
+            f"sigmoid_focal_loss_grad: shape {np.shape(grad)}, expected {x.shape}"
+        )
         assert np.isfinite(grad).all(), (
             f"sigmoid_focal_loss_grad with gamma={gamma} at saturated logits (well-classified, hard targets): "
             f"got {grad.tolist()}; the analytic limit there is finite (about 0)"
         )
-        check_array(grad, baseline.sigmoid_focal_loss_grad(x, t, 0.25, gamma), what=f"the gradient at saturated logits (gamma={gamma})", rtol=0, atol=1e-6 if dtype == np.float32 else 1e-12, dtype=dtype)
+        check_array(
+            grad,
+            baseline.sigmoid_focal_loss_grad(x, t, 0.25, gamma),
+            what=f"the gradient at saturated logits (gamma={gamma})",
+            rtol=0,
+            atol=1e-6 if dtype == np.float32 else 1e-12,
+            dtype=dtype,
+        )
 
 
 # --- arguments, reductions, shapes and dtypes ----------------------------------------------------------
@@ -221,7 +264,9 @@ def test_invalid_alpha_raises(alpha):
         except ValueError:
             continue
         except Exception as exc:
-            raise AssertionError(f"{fn.__name__}(alpha={alpha}) raised {type(exc).__name__}, expected ValueError") from None
+            raise AssertionError(
+                f"{fn.__name__}(alpha={alpha}) raised {type(exc).__name__}, expected ValueError"
+            ) from None
         raise AssertionError(f"{fn.__name__}(alpha={alpha}) did not raise ValueError (alpha must be in [0, 1] or -1)")
 
 
@@ -239,7 +284,9 @@ def test_invalid_reduction_raises(reduction):
         except ValueError:
             continue
         except Exception as exc:
-            raise AssertionError(f"{fn.__name__}(reduction={reduction!r}) raised {type(exc).__name__}, expected ValueError") from None
+            raise AssertionError(
+                f"{fn.__name__}(reduction={reduction!r}) raised {type(exc).__name__}, expected ValueError"
+            ) from None
         raise AssertionError(f"{fn.__name__}(reduction={reduction!r}) did not raise ValueError")
 
 
@@ -249,7 +296,12 @@ def test_mean_is_over_all_elements():
     t = (rng.uniform(size=(6, 16)) < 0.3).astype(np.float64)
     each = strict(sigmoid_focal_loss, x, t)
     mean = as_array(strict(sigmoid_focal_loss, x, t, reduction="mean"), "sigmoid_focal_loss(reduction='mean')")
-    check_array(mean, np.array(each.sum() / x.size), what="mean over a (6, 16) array: the sum over all 96 elements / 96", rtol=1e-12)
+    check_array(
+        mean,
+        np.array(each.sum() / x.size),
+        what="mean over a (6, 16) array: the sum over all 96 elements / 96",
+        rtol=1e-12,
+    )
     grad_each = strict(sigmoid_focal_loss_grad, x, t)
     grad_mean = strict(sigmoid_focal_loss_grad, x, t, reduction="mean")
     check_array(grad_mean, grad_each / x.size, what="gradient of the mean over all 96 elements", rtol=1e-12)
@@ -260,9 +312,15 @@ def test_mean_is_over_all_elements():
 def test_result_dtypes(dtype):
     x, t = X_SMALL.astype(dtype), T_SMALL.astype(dtype)
     for reduction in REDUCTIONS:
-        loss = as_array(strict(sigmoid_focal_loss, x, t, reduction=reduction), f"sigmoid_focal_loss(reduction={reduction!r})")
-        assert loss.dtype == dtype, f"sigmoid_focal_loss(reduction={reduction!r}) on {np.dtype(dtype).name} input gave {loss.dtype}"
-        assert loss.shape == (x.shape if reduction == "none" else ()), f"sigmoid_focal_loss(reduction={reduction!r}): shape {loss.shape}"
+        loss = as_array(
+            strict(sigmoid_focal_loss, x, t, reduction=reduction), f"sigmoid_focal_loss(reduction={reduction!r})"
+        )
+        assert loss.dtype == dtype, (
+            f"sigmoid_focal_loss(reduction={reduction!r}) on {np.dtype(dtype).name} input gave {loss.dtype}"
+        )
+        assert loss.shape == (x.shape if reduction == "none" else ()), (
+            f"sigmoid_focal_loss(reduction={reduction!r}): shape {loss.shape}"
+        )
         grad = strict(sigmoid_focal_loss_grad, x, t, reduction=reduction)
         assert isinstance(grad, np.ndarray) and grad.dtype == dtype and grad.shape == x.shape, (
             f"sigmoid_focal_loss_grad(reduction={reduction!r}) on {np.dtype(dtype).name} input: expected a {x.shape} "
@@ -274,9 +332,18 @@ def test_mixed_dtypes_give_float64():
     x, t = X_SMALL.astype(np.float32), T_SMALL.astype(np.float64)
     expected = torch_result(x.astype(np.float64), t, 0.25, 2.0, "none", torch.float64)
     loss = strict(sigmoid_focal_loss, x, t)
-    check_array(loss, expected[0], what="sigmoid_focal_loss(float32 logits, float64 targets)", rtol=1e-9, dtype=np.float64)
+    check_array(
+        loss, expected[0], what="sigmoid_focal_loss(float32 logits, float64 targets)", rtol=1e-9, dtype=np.float64
+    )
     grad = strict(sigmoid_focal_loss_grad, x, t)
-    check_array(grad, expected[1], what="sigmoid_focal_loss_grad(float32 logits, float64 targets)", rtol=1e-9, atol=1e-15, dtype=np.float64)
+    check_array(
+        grad,
+        expected[1],
+        what="sigmoid_focal_loss_grad(float32 logits, float64 targets)",
+        rtol=1e-9,
+        atol=1e-15,
+        dtype=np.float64,
+    )
 
 
 @pytest.mark.parametrize("shape", [(0,), (0, 80), (5, 0)])
@@ -296,7 +363,13 @@ def test_soft_target_one_half():
     x = np.linspace(-30, 30, 41)
     t = np.full_like(x, 0.5)
     ce = np.logaddexp(0, x) - 0.5 * x
-    check_array(strict(sigmoid_focal_loss, x, t, alpha=0.25, gamma=2.0), 0.5 * 0.25 * ce, what="loss for targets of 0.5", rtol=1e-9, atol=1e-14)
+    check_array(
+        strict(sigmoid_focal_loss, x, t, alpha=0.25, gamma=2.0),
+        0.5 * 0.25 * ce,
+        what="loss for targets of 0.5",
+        rtol=1e-9,
+        atol=1e-14,
+    )
     check_live(x, t, 0.8, 3.0, "none", np.float64, "for targets of 0.5")
 
 
@@ -322,6 +395,20 @@ def test_larger_against_baseline():
     x[30:40] = rng.normal(0, 30, size=(10, x.shape[1]))
     loss, grad = baseline.focal_loss_and_grad(x, t, 0.25, 2.0, "none")
     loss_tol, grad_tol = tolerances(x, 2.0, "none", np.float64)
-    check_array(strict(sigmoid_focal_loss, x, t), loss, what="loss on a RetinaNet-like (1000, 80) batch", rtol=1e-9, atol=loss_tol, dtype=np.float64)
-    check_array(strict(sigmoid_focal_loss_grad, x, t), grad, what="gradient on a RetinaNet-like (1000, 80) batch", rtol=1e-9, atol=grad_tol, dtype=np.float64)
+    check_array(
+        strict(sigmoid_focal_loss, x, t),
+        loss,
+        what="loss on a RetinaNet-like (1000, 80) batch",
+        rtol=1e-9,
+        atol=loss_tol,
+        dtype=np.float64,
+    )
+    check_array(
+        strict(sigmoid_focal_loss_grad, x, t),
+        grad,
+        what="gradient on a RetinaNet-like (1000, 80) batch",
+        rtol=1e-9,
+        atol=grad_tol,
+        dtype=np.float64,
+    )
     check_live(x, t, 0.25, 2.0, "sum", np.float32, "on a RetinaNet-like (1000, 80) batch")

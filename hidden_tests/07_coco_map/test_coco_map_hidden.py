@@ -1,9 +1,10 @@
 """Hidden tests for kata 07: live agreement with pycocotools' COCOeval(iouType="bbox") on random datasets full
 of edge cases and on targeted cases, plus the numba baseline on a larger detector-like dataset."""
+
 import numpy as np
 import pytest
-
 from coco_map import evaluate
+
 from grader.baselines import coco_map as baseline
 
 KEYS = baseline.STAT_NAMES
@@ -15,7 +16,8 @@ def agree(ground_truths, detections, what):
     assert isinstance(got, dict), f"{what}: evaluate must return a dict, got {type(got).__name__}"
     bad = baseline.differences(got, expected)
     assert not bad, f"{what}: {len(bad)} values differ from pycocotools; " + "; ".join(
-        f"{k}: got {g!r}, expected {e!r}" for k, g, e in bad[:3])
+        f"{k}: got {g!r}, expected {e!r}" for k, g, e in bad[:3]
+    )
     return got
 
 
@@ -24,17 +26,24 @@ def gt(boxes, labels, **extra):
 
 
 def det(boxes, scores, labels):
-    return {"boxes": np.array(boxes, dtype=float).reshape(-1, 4), "scores": np.array(scores, dtype=float),
-            "labels": np.array(labels, dtype=np.int64)}
+    return {
+        "boxes": np.array(boxes, dtype=float).reshape(-1, 4),
+        "scores": np.array(scores, dtype=float),
+        "labels": np.array(labels, dtype=np.int64),
+    }
 
 
 @pytest.mark.parametrize("seed", range(40))
 def test_random_datasets_agree_with_pycocotools(seed):
     rng = np.random.default_rng([7, seed])
     big = seed % 4 == 0
-    data = baseline.random_dataset(rng, n_images=int(rng.integers(1, 25 if big else 8)),
-                                   n_classes=int(rng.integers(1, 6)), max_gt=int(rng.integers(1, 12)),
-                                   max_dt=int(rng.integers(1, 30)))
+    data = baseline.random_dataset(
+        rng,
+        n_images=int(rng.integers(1, 25 if big else 8)),
+        n_classes=int(rng.integers(1, 6)),
+        max_gt=int(rng.integers(1, 12)),
+        max_dt=int(rng.integers(1, 30)),
+    )
     agree(*data, what=f"random dataset {seed}")
 
 
@@ -52,7 +61,9 @@ def test_larger_dataset_agrees_with_the_baseline():
 def test_perfect_detector():
     boxes = [[0, 0, 20, 20], [0, 0, 50, 50], [100, 100, 300, 300]]
     r = agree([gt(boxes, [1, 1, 2])], [det(boxes, [0.9, 0.8, 0.7], [1, 1, 2])], "a perfect detector")
-    assert abs(r["AP"] - 1.0) < 1e-12, "a perfect detector scores 1 (pycocotools: 0.9999999999999998 for a class of one object)"
+    assert abs(r["AP"] - 1.0) < 1e-12, (
+        "a perfect detector scores 1 (pycocotools: 0.9999999999999998 for a class of one object)"
+    )
 
 
 def test_iou_exactly_at_thresholds():
@@ -66,17 +77,32 @@ def test_area_range_bounds():
     boxes = [[0, 0, 32, 32], [0, 100, 96, 196], [200, 0, 216, 64], [300, 300, 331, 333]]
     areas = np.array([32.0**2, 96.0**2, 32.0**2 * 3, 96.0**2])  # explicit areas, some on the bounds
     truths = [gt(boxes, [1, 1, 2, 2]), gt(boxes, [1, 1, 2, 2], area=areas)]
-    found = [det(boxes + [[400, 400, 432, 432], [500, 0, 596, 96]], [0.9, 0.8, 0.7, 0.6, 0.95, 0.85], [1, 1, 2, 2, 1, 2])] * 2
+    found = [
+        det(boxes + [[400, 400, 432, 432], [500, 0, 596, 96]], [0.9, 0.8, 0.7, 0.6, 0.95, 0.85], [1, 1, 2, 2, 1, 2])
+    ] * 2
     agree(truths, found, "boxes and areas exactly on the area-range bounds")
 
 
 def test_crowd_regions():
     truth = gt([[0, 0, 100, 100], [50, 50, 250, 250], [300, 0, 340, 40]], [1, 1, 1], iscrowd=np.array([0, 1, 0], bool))
-    found = det([[0, 0, 100, 100], [60, 60, 120, 120], [100, 100, 240, 240], [55, 55, 100, 100], [300, 0, 340, 40],
-                 [10, 10, 90, 90], [700, 700, 800, 800]], [0.9, 0.85, 0.8, 0.8, 0.7, 0.6, 0.5], [1] * 7)
+    found = det(
+        [
+            [0, 0, 100, 100],
+            [60, 60, 120, 120],
+            [100, 100, 240, 240],
+            [55, 55, 100, 100],
+            [300, 0, 340, 40],
+            [10, 10, 90, 90],
+            [700, 700, 800, 800],
+        ],
+        [0.9, 0.85, 0.8, 0.8, 0.7, 0.6, 0.5],
+        [1] * 7,
+    )
     agree([truth], [found], "a crowd region absorbing several detections")
     truth = gt([[0, 0, 100, 100], [0, 0, 100, 100]], [1, 1], iscrowd=np.array([1, 0], bool))
-    agree([truth], [det([[0, 0, 100, 100], [0, 0, 100, 100]], [0.9, 0.8], [1, 1])], "a regular box under a crowd region")
+    agree(
+        [truth], [det([[0, 0, 100, 100], [0, 0, 100, 100]], [0.9, 0.8], [1, 1])], "a regular box under a crowd region"
+    )
 
 
 def test_ground_truth_ignored_for_its_area_is_used_up_once_matched():
@@ -142,14 +168,19 @@ def test_empty_dataset():
 
 def test_arbitrary_label_values():
     truths = [gt([[0, 0, 50, 50], [60, 60, 100, 100]], [0, -3]), gt([[0, 0, 40, 40]], [1000])]
-    found = [det([[0, 0, 50, 50], [60, 60, 100, 90]], [0.4, 0.6], [0, -3]), det([[0, 0, 40, 40], [5, 5, 9, 9]], [0.9, 0.1], [1000, 12])]
+    found = [
+        det([[0, 0, 50, 50], [60, 60, 100, 90]], [0.4, 0.6], [0, -3]),
+        det([[0, 0, 40, 40], [5, 5, 9, 9]], [0.9, 0.1], [1000, 12]),
+    ]
     r = agree(truths, found, "labels 0, negative and large")
     assert all(isinstance(k, (int, np.integer)) for k in r["per_class"]), "per_class keys must be the integer labels"
 
 
 def test_float32_inputs_and_optional_keys():
     rng = np.random.default_rng(75)
-    ground_truths, detections = baseline.random_dataset(rng, n_images=6, n_classes=3, max_gt=8, max_dt=20, dtype=np.float32)
+    ground_truths, detections = baseline.random_dataset(
+        rng, n_images=6, n_classes=3, max_gt=8, max_dt=20, dtype=np.float32
+    )
     for g in ground_truths:
         g.pop("iscrowd", None)
         g.pop("area", None)

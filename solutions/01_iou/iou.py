@@ -4,6 +4,7 @@ Boxes are ``(x1, y1, x2, y2)`` in absolute, continuous pixel coordinates with ``
 a box's width is ``x2 - x1`` (no "+1"). All functions accept float32 and float64 arrays and return the
 float dtype of their inputs (``np.result_type`` of the inputs). No Python loop over boxes is needed.
 """
+
 import numpy as np
 
 

@@ -5,6 +5,7 @@ IoU is computed in the boxes' dtype. Kept indices come back as an int64 array in
 equal scores keeping the lower index first. The greedy loop over kept boxes is inherently sequential;
 the work inside each step should be vectorised.
 """
+
 import numpy as np
 
 
@@ -46,9 +47,7 @@ def nms(boxes: np.ndarray, scores: np.ndarray, iou_threshold: float) -> np.ndarr
     ### END SOLUTION
 
 
-def batched_nms(
-    boxes: np.ndarray, scores: np.ndarray, class_ids: np.ndarray, iou_threshold: float
-) -> np.ndarray:
+def batched_nms(boxes: np.ndarray, scores: np.ndarray, class_ids: np.ndarray, iou_threshold: float) -> np.ndarray:
     """Non-maximum suppression within each class independently, as ``torchvision.ops.batched_nms``.
 
     Boxes of different classes never suppress each other.
@@ -72,10 +71,7 @@ def batched_nms(
     # Group the boxes by class (stable, so each group keeps index order), then run NMS per group.
     by_class = np.argsort(class_ids, kind="stable")
     starts = np.flatnonzero(np.r_[True, class_ids[by_class][1:] != class_ids[by_class][:-1]])
-    kept = [
-        members[nms(boxes[members], scores[members], iou_threshold)]
-        for members in np.split(by_class, starts[1:])
-    ]
+    kept = [members[nms(boxes[members], scores[members], iou_threshold)] for members in np.split(by_class, starts[1:])]
     keep = np.concatenate(kept)
     # Decreasing score, ties by lower index: lexsort sorts by its last key first.
     return keep[np.lexsort((keep, -scores[keep]))].astype(np.int64)

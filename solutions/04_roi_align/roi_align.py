@@ -10,6 +10,7 @@ Arrays are NumPy arrays; float32 and float64 are accepted and the result has the
 interpolation is separable, and the sample grid is the same for every channel. (This solution also places
 the samples in the input dtype and in the C++ kernel's order of operations; other orders agree to rounding.)
 """
+
 import numpy as np
 
 

@@ -11,6 +11,7 @@ The output size is ``OH = (H + 2*ph - dh*(KH - 1) - 1) // sh + 1`` (``OW`` likew
 Arrays are float32 or float64; results have ``np.result_type`` of the inputs. The work is one im2col copy
 and a batched matrix product (and, backwards, its transpose and a col2im): no Python loop over pixels.
 """
+
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
@@ -126,7 +127,7 @@ def _im2col(x, KH, KW, stride, padding, dilation, groups):
     N, C, H, W = x.shape
     OH, OW = _output_size(H, W, KH, KW, stride, padding, dilation)
     xpad = np.zeros((N, C, H + 2 * ph, W + 2 * pw), dtype=x.dtype)
-    xpad[:, :, ph:ph + H, pw:pw + W] = x
+    xpad[:, :, ph : ph + H, pw : pw + W] = x
     # Every window of the dilated kernel's extent, then keep every stride-th window (exactly OH of them:
     # the floor in the output size) and every dilation-th tap: a view (N, C, OH, OW, KH, KW), no copy yet.
     extent = (dh * (KH - 1) + 1, dw * (KW - 1) + 1)
@@ -151,5 +152,5 @@ def _col2im(dcols, H, W, stride, padding, dilation):
             rows = slice(i * dh, i * dh + sh * (OH - 1) + 1, sh)
             columns = slice(j * dw, j * dw + sw * (OW - 1) + 1, sw)
             dxpad[:, :, rows, columns] += dcols[:, :, i, j]
-    return np.ascontiguousarray(dxpad[:, :, ph:ph + H, pw:pw + W])
+    return np.ascontiguousarray(dxpad[:, :, ph : ph + H, pw : pw + W])
     ### END SOLUTION

@@ -12,6 +12,7 @@ Both functions accept float32 and float64 arrays and compute in the inputs' floa
 (``np.result_type(logits, targets)``). They never evaluate ``exp`` of a large positive number nor ``log``
 of zero, so they are finite and raise no floating-point warning for logits as large as +-1e4.
 """
+
 import numpy as np
 
 REDUCTIONS = ("none", "mean", "sum")

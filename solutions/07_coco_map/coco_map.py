@@ -26,6 +26,7 @@ The pipeline, as pycocotools runs it:
 The matching loop over the detections of one pair is sequential; the pairs are independent, so the r-th
 detection of every pair can be matched at once. A loop over images and classes is also fine.
 """
+
 import numpy as np
 
 # pycocotools' default parameters. The values matter to the last bit: IoU thresholds and recall points are
@@ -283,7 +284,9 @@ def _accumulate(dt_class, dt_rank, dt_scores, matched, ignored, n_gt):
         fp_k = np.cumsum(fp[areas, :, seg], axis=2).astype(float)
         n_k = tp_k.shape[2]
         q = _interpolated_precision(
-            tp_k.reshape(areas.size * n_thr, n_k), fp_k.reshape(areas.size * n_thr, n_k), np.repeat(n_gt[k, areas], n_thr).astype(float)
+            tp_k.reshape(areas.size * n_thr, n_k),
+            fp_k.reshape(areas.size * n_thr, n_k),
+            np.repeat(n_gt[k, areas], n_thr).astype(float),
         )
         precision[:, :, k, areas] = q.reshape(areas.size, n_thr, n_rec).transpose(1, 2, 0)
         # recall with the first max_det detections of each pair: those true positives over the ground truths
@@ -353,7 +356,10 @@ def _flatten(entries: list, kind: str) -> dict:
         bool,
     )
     out["area"] = _cat(
-        [e["area"] if e.get("area") is not None else (b[:, 2] - b[:, 0]) * (b[:, 3] - b[:, 1]) for e, b in zip(entries, boxes)],
+        [
+            e["area"] if e.get("area") is not None else (b[:, 2] - b[:, 0]) * (b[:, 3] - b[:, 1])
+            for e, b in zip(entries, boxes)
+        ],
         np.float64,
     )
     return out
