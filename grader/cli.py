@@ -57,6 +57,8 @@ def _grade_parser() -> argparse.ArgumentParser:
         choices=[b.value for b in Backend],
         help="where the submission's code runs (default: bwrap where it works, else none, unprotected)",
     )
+    p.add_argument("--explain", action="store_true",
+                   help="profile a too-slow kata to show where its time goes (default for exercises/)")
     p.add_argument("--quiet", action="store_true", help="no progress lines")
     return p
 
@@ -116,6 +118,8 @@ def grade(argv: list[str]) -> int:
                 time_limit=args.time_limit,
                 exitfirst=args.exitfirst,
                 sandbox=backend,
+                # Where a too-slow kata's time goes: advice for the learner's own work, not for batch grading.
+                explain=args.explain or impl_root.resolve() == (root / "exercises").resolve(),
             )
             results.append(result)
             if not args.quiet:
@@ -204,6 +208,8 @@ COMMANDS = {
     "list": _delegate("learner.progress"),
     "hint": _delegate("learner.hints"),
     "watch": _delegate("learner.watch"),
+    "mock": _delegate("learner.mock"),
+    "debrief": _delegate("learner.debrief"),
     "export": _delegate("teacher.export"),
     "regrade": _delegate("teacher.regrade"),
     "notebooks": _delegate("teacher.notebooks"),

@@ -10,6 +10,7 @@ beside this module names them, and :data:`KATAS` is then that selection. Without
 
 from __future__ import annotations
 
+import difflib
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -302,7 +303,19 @@ def find(name: str) -> Kata:
         if key in (kata.slug, kata.folder, str(kata.number), f"{kata.number:02d}"):
             return kata
     valid = ", ".join(k.slug for k in KATAS)
-    raise UnknownKata(f"unknown kata {name!r}; valid katas: {valid}")
+    close = _close_slugs(key)
+    guess = f"did you mean {' or '.join(close)}? " if close else ""
+    raise UnknownKata(f"unknown kata {name!r}; {guess}valid katas: {valid}")
+
+
+def _close_slugs(key: str) -> list[str]:
+    """The slugs a mistyped name most likely meant: a near spelling (``nsm``, ``roialign``, ``02_nm``) or a
+    part of the name (``roi``, ``map``); none for a name like no kata's."""
+    by_name = {k.slug: k.slug for k in KATAS} | {k.folder: k.slug for k in KATAS}
+    found = [by_name[n] for n in difflib.get_close_matches(key, list(by_name), n=4, cutoff=0.6)]
+    if len(key) >= 3:
+        found += [k.slug for k in KATAS if key in k.slug or k.slug in key]
+    return list(dict.fromkeys(found))[:2]
 
 
 def select(names: list[str] | tuple[str, ...]) -> list[Kata]:

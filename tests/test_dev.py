@@ -110,6 +110,16 @@ def replace_in(rel: str, old: str, new: str) -> Callable[[Path], None]:
     return lambda root: edit(root / rel, old, new)
 
 
+def drop_block(rel: str, opening: str) -> Callable[[Path], None]:
+    """Removes the <details> block whose first line starts with ``opening``, up to its </details>."""
+    def drop(root: Path) -> None:
+        text = (root / rel).read_text()
+        start = text.index(opening)
+        end = text.index("</details>\n", start) + len("</details>\n")
+        (root / rel).write_text(text[:start] + text[end:])
+    return drop
+
+
 def unmatched_end(root: Path) -> int:
     path = kata("nms").solution_path(root)
     path.write_text(path.read_text() + "\n\ndef extra():\n    pass\n    ### END SOLUTION\n")
@@ -149,12 +159,12 @@ BREAKAGES: dict[str, tuple[str, Callable[[Path], object], list[str]]] = {
         "roi_align", replace_in("exercises/04_roi_align/README.md", "## Pitfalls\n", ""),
         ["04 roi_align: exercises/04_roi_align/README.md: no section ## Pitfalls: add it"]),
     "readme-two-hints": (
-        "roi_align", replace_in("exercises/04_roi_align/README.md", "### Hint 3\n", ""),
+        "roi_align", drop_block("exercises/04_roi_align/README.md", "<details><summary>Hint 3:"),
         ["04 roi_align: exercises/04_roi_align/README.md: 2 hints under ## Hints: write 3, from gentle to explicit"]),
     "readme-hints-out-of-order": (
-        "roi_align", replace_in("exercises/04_roi_align/README.md", "### Hint 2\n", "### Hint 3\n"),
-        ["04 roi_align: exercises/04_roi_align/README.md: '### Hint 3' is out of order (expected Hint 2): "
-         "fix the hints"]),
+        "roi_align", replace_in("exercises/04_roi_align/README.md", "<summary>Hint 2:", "<summary>Hint 3:"),
+        ["04 roi_align: exercises/04_roi_align/README.md: '<details><summary>Hint 3: Group the RoIs by sample "
+         "grid</summary>' is out of order (expected Hint 2): fix the hints"]),
     "readme-todo": (
         "conv2d", replace_in("exercises/05_conv2d/README.md", "## Pitfalls\n", "## Pitfalls\n\nTODO: one more.\n"),
         ["05 conv2d: exercises/05_conv2d/README.md: unwritten (TODO): Pitfalls: write it"]),
@@ -347,7 +357,7 @@ LEFT_TO_WRITE = [
     ("08 box_ops: solutions/08_box_ops/box_ops.py: TODO at lines 3, 10, 13, 16, 19, 24, 27, 30, 33: write the reference "
      "solution and its docstrings, then run `python -m grader stubs`"),
     ("08 box_ops: exercises/08_box_ops/README.md: unwritten (TODO): introduction, The task, The maths, Worked example, "
-     "Why interviewers ask it, Pitfalls, Hint 1, Hint 2, Hint 3: write them"),
+     "Why interviewers ask it, Pitfalls, Hints, Follow-up questions, Debrief: write them"),
     "08 box_ops: exercises/08_box_ops/test_box_ops.py: TODO at lines 9, 10, 14, 15: write the visible tests",
     "08 box_ops: hidden_tests/08_box_ops/test_box_ops_hidden.py: TODO at lines 1, 19, 20: write the hidden tests",
     "08 box_ops: hidden_tests/08_box_ops/golden.npz: missing: run `make golden` (it runs make_golden.py)",

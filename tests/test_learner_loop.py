@@ -72,8 +72,8 @@ def readme_hints(slug: str) -> list[str]:
     """The three hint texts, cut out of the README by plain string splitting (independently of grader.learner.hints)."""
     k = KATAS[slug]
     text = (REPO / "exercises" / k.folder / "README.md").read_text().split("## Hints", 1)[1]
-    parts = re.split(r"^### Hint \d+\s*$", text, flags=re.MULTILINE)[1:]
-    return [p.strip() for p in parts]
+    parts = re.split(r"^<details><summary>Hint \d+[^<]*</summary>\s*$", text, flags=re.MULTILINE)[1:]
+    return [p.split("</details>", 1)[0].strip() for p in parts]
 
 
 def one_line_error(proc) -> None:

@@ -39,9 +39,11 @@ def test_solution_defines_the_contract_functions(kata):
 @pytest.mark.parametrize("kata", KATAS, ids=lambda k: k.slug)
 def test_readme_has_the_teaching_sections(kata):
     text = (REPO / "exercises" / kata.folder / "README.md").read_text()
-    for heading in ("## The task", "## The maths", "## Worked example", "## Why interviewers ask it", "## Pitfalls", "## Hints"):
+    headings = ("## The task", "## The maths", "## Worked example", "## Why interviewers ask it", "## Pitfalls",
+                "## Hints", "## Follow-up questions", "## Debrief")
+    for heading in headings:
         assert heading in text, f"{kata.folder}/README.md lacks {heading!r}"
-    assert "### Hint 1" in text
+    assert "<details><summary>Hint 1: " in text
 
 
 @pytest.mark.parametrize("name", ["nms", "2", "02", "02_nms", "exercises/02_nms/", "NMS"])

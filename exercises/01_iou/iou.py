@@ -55,12 +55,13 @@ def generalized_box_iou(boxes1: np.ndarray, boxes2: np.ndarray) -> np.ndarray:
 
 
 def _as_float_pair(boxes1: np.ndarray, boxes2: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Both box arrays as (N, 4) and (M, 4) arrays of their common float dtype."""
+    """Optional helper: both box arrays as (N, 4) and (M, 4) arrays of their common float dtype."""
     # YOUR CODE HERE
     raise NotImplementedError()
 
 
 def _intersection(boxes1: np.ndarray, boxes2: np.ndarray, enclosing: bool = False) -> np.ndarray:
-    """(N, M) areas of the pairwise intersections, or of the enclosing boxes when ``enclosing`` is True."""
+    """Optional helper: (N, M) areas of the pairwise intersections, or of the enclosing boxes when
+    ``enclosing`` is True."""
     # YOUR CODE HERE
     raise NotImplementedError()

@@ -108,12 +108,12 @@ def decode_boxes(
 
 
 def _as_float_pair(first: np.ndarray, second: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Both (N, 4) arrays in their common float dtype (float32 stays float32)."""
+    """Optional helper: both (N, 4) arrays in their common float dtype (float32 stays float32)."""
     # YOUR CODE HERE
     raise NotImplementedError()
 
 
 def _sizes_and_centres(boxes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """(widths, heights, centre x, centre y) of (N, 4) boxes, each (N,)."""
+    """Optional helper: (widths, heights, centre x, centre y) of (N, 4) boxes, each (N,)."""
     # YOUR CODE HERE
     raise NotImplementedError()

@@ -70,37 +70,38 @@ def sigmoid_focal_loss_grad(
 
 
 def _check_arguments(alpha: float, reduction: str) -> None:
-    """Raise ValueError for an alpha outside [0, 1] other than -1, or an unknown reduction."""
+    """Optional helper: raise ValueError for an alpha outside [0, 1] other than -1, or an unknown reduction."""
     # YOUR CODE HERE
     raise NotImplementedError()
 
 
 def _as_float_pair(logits: np.ndarray, targets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Both arrays in their common float dtype (float32 at least)."""
+    """Optional helper: both arrays in their common float dtype (float32 at least)."""
     # YOUR CODE HERE
     raise NotImplementedError()
 
 
 def _sigmoid_parts(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``sigmoid(x)``, ``sigmoid(-x)`` and ``log(1 + exp(-|x|))``, from one exp of a non-positive number."""
+    """Optional helper: ``sigmoid(x)``, ``sigmoid(-x)`` and ``log(1 + exp(-|x|))``, from one exp of a
+    non-positive number."""
     # YOUR CODE HERE
     raise NotImplementedError()
 
 
 def _cross_entropy(x: np.ndarray, t: np.ndarray, tail: np.ndarray) -> np.ndarray:
-    """Binary cross-entropy with logits, ``softplus(x) - t x``, as ``x (1 - t) + tail`` for x >= 0 and
+    """Optional helper: binary cross-entropy with logits, ``softplus(x) - t x``, as ``x (1 - t) + tail`` for x >= 0 and
     ``-x t + tail`` for x < 0: products of non-negative numbers, so no cancellation at large |x|."""
     # YOUR CODE HERE
     raise NotImplementedError()
 
 
 def _alpha_weight(t: np.ndarray, alpha: float) -> np.ndarray:
-    """``alpha_t = alpha t + (1 - alpha)(1 - t)``."""
+    """Optional helper: ``alpha_t = alpha t + (1 - alpha)(1 - t)``."""
     # YOUR CODE HERE
     raise NotImplementedError()
 
 
 def _reduce(loss: np.ndarray, reduction: str):
-    """Apply the reduction: the array itself, its mean over all elements, or its sum."""
+    """Optional helper: apply the reduction: the array itself, its mean over all elements, or its sum."""
     # YOUR CODE HERE
     raise NotImplementedError()

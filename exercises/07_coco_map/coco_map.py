@@ -41,7 +41,7 @@ STAT_NAMES = ("AP", "AP50", "AP75", "APs", "APm", "APl", "AR1", "AR10", "AR100",
 
 
 def _pair_iou(det_boxes: np.ndarray, gt_boxes: np.ndarray, gt_crowd: np.ndarray) -> np.ndarray:
-    """IoU of detections with ground truths, elementwise with broadcasting, the crowd rule included.
+    """Optional helper: IoU of detections with ground truths, elementwise with broadcasting, the crowd rule included.
 
     For a regular ground truth the IoU is ``inter / (area_det + area_gt - inter)``; for a crowd region it is
     ``inter / area_det`` (the fraction of the detection inside the region). Pairs that do not overlap
@@ -60,7 +60,7 @@ def _pair_iou(det_boxes: np.ndarray, gt_boxes: np.ndarray, gt_crowd: np.ndarray)
 
 
 def _greedy_match(ious: np.ndarray, gt_ignore: np.ndarray, gt_crowd: np.ndarray) -> np.ndarray:
-    """Greedy matching of B independent (image, class) pairs, at every area range and IoU threshold.
+    """Optional helper: greedy matching of B independent (image, class) pairs, at every area range and IoU threshold.
 
     Detection d of a pair (in decreasing score order) looks at the ground truths still free at that
     threshold (crowd regions are always free) whose IoU with it is >= the threshold. If any of them is not
@@ -82,7 +82,7 @@ def _greedy_match(ious: np.ndarray, gt_ignore: np.ndarray, gt_crowd: np.ndarray)
 
 
 def _interpolated_precision(tp: np.ndarray, fp: np.ndarray, n_gt: np.ndarray) -> np.ndarray:
-    """The 101-point interpolated precision of ranked detection lists.
+    """Optional helper: the 101-point interpolated precision of ranked detection lists.
 
     Precision at rank i is ``tp / (tp + fp + eps)`` (pycocotools adds ``eps = np.spacing(1)``, which is why a
     perfect detector scores 0.9999999999999998 on a class with one ground truth; from two on, ``k / (k + eps)``
@@ -123,7 +123,8 @@ def evaluate(ground_truths: list, detections: list) -> dict:
 
 
 def _match_detections(gt_pair, gt_boxes, gt_crowd, gt_ignore, dt_pair, dt_rank, dt_boxes, dt_outside):
-    """Match the detections of every (image, class) pair: the IoU matrices, padded, then the greedy matching.
+    """Optional helper: match the detections of every (image, class) pair: the IoU matrices, padded, then the
+    greedy matching.
 
     Args:
         gt_pair: (NG,) int64 pair key of each ground truth, sorted (the pair's ground truths in image order).
@@ -142,7 +143,7 @@ def _match_detections(gt_pair, gt_boxes, gt_crowd, gt_ignore, dt_pair, dt_rank, 
 
 
 def _accumulate(dt_class, dt_rank, dt_scores, matched, ignored, n_gt):
-    """Pool every class's detections over the images and compute what the summary reads.
+    """Optional helper: pool every class's detections over the images and compute what the summary reads.
 
     Args:
         dt_class: (ND,) int64 class index of each detection, in (image, class, rank) order.
@@ -161,13 +162,13 @@ def _accumulate(dt_class, dt_rank, dt_scores, matched, ignored, n_gt):
 
 
 def _mean_defined(values: np.ndarray) -> float:
-    """The mean of the entries > -1 (the defined ones), or -1.0 when there are none."""
+    """Optional helper: the mean of the entries > -1 (the defined ones), or -1.0 when there are none."""
     # YOUR CODE HERE
     raise NotImplementedError()
 
 
 def _summarize(labels: np.ndarray, precision: np.ndarray, recall: np.ndarray) -> dict:
-    """The twelve numbers of ``COCOeval.summarize()`` and the per-class AP.
+    """Optional helper: the twelve numbers of ``COCOeval.summarize()`` and the per-class AP.
 
     Args:
         labels: (K,) the class labels, in the order of the K axis.
@@ -182,7 +183,8 @@ def _summarize(labels: np.ndarray, precision: np.ndarray, recall: np.ndarray) ->
 
 
 def _flatten(entries: list, kind: str) -> dict:
-    """Concatenate the per-image dicts into flat float64 / int64 / bool arrays plus each row's image index.
+    """Optional helper: concatenate the per-image dicts into flat float64 / int64 / bool arrays plus each
+    row's image index.
 
     Returns:
         dict with ``"image"`` (N,) int64, ``"boxes"`` (N, 4) float64, ``"labels"`` (N,) int64, and for
@@ -193,13 +195,13 @@ def _flatten(entries: list, kind: str) -> dict:
 
 
 def _cat(arrays: list, dtype) -> np.ndarray:
-    """Concatenate 1-D array-likes into one (N,) array of ``dtype`` (empty input allowed)."""
+    """Optional helper: concatenate 1-D array-likes into one (N,) array of ``dtype`` (empty input allowed)."""
     # YOUR CODE HERE
     raise NotImplementedError()
 
 
 def _rank_in_group(group: np.ndarray) -> np.ndarray:
-    """Position of each element within its run of equal values.
+    """Optional helper: position of each element within its run of equal values.
 
     Args:
         group: (N,) sorted (grouped) integer keys.

@@ -1,7 +1,8 @@
 """``python -m grader dev check``: proves every kata complete and consistent, one actionable line per problem.
 
 A kata is its registry entry plus the files everything else reads: the reference solution and the stub
-generated from it, the README (with the sections every kata README has, and three hints), the visible and
+generated from it, the README (with the sections every kata README has, among them three hints, three
+follow-up questions with their answers and a debrief, folded away in ``<details>`` blocks), the visible and
 hidden tests, golden data with the script that made it (where the hidden tests read any), a baseline module
 holding to :mod:`grader.baselines.contract`, known-bad submissions for the hidden and speed checks, and a
 benchmark case. Anything still marked ``TODO`` (as ``dev new`` leaves it) counts as unwritten.
@@ -23,12 +24,22 @@ from types import ModuleType
 
 from grader import stubs
 from grader.baselines import contract
-from grader.learner import hints
+from grader.learner import readme as readme_parts
 from grader.registry import BASELINE_KINDS, GROUPS, Kata
 
 # The sections all seven original kata READMEs share, in their order.
-REQUIRED_SECTIONS = ("The task", "The maths", "Worked example", "Why interviewers ask it", "Pitfalls", "Hints")
+REQUIRED_SECTIONS = (
+    "The task",
+    "The maths",
+    "Worked example",
+    "Why interviewers ask it",
+    "Pitfalls",
+    readme_parts.HINTS,
+    readme_parts.FOLLOW_UPS,
+    readme_parts.DEBRIEF,
+)
 HINTS = 3
+FOLLOW_UPS = 3
 TODO = re.compile(r"\bTODO\b")
 GOLDEN = "golden.npz"
 MAKE_GOLDEN = "make_golden.py"
@@ -225,17 +236,7 @@ def check_exercise_folder(root: Path, kata: Kata, registered: Sequence[Kata]) ->
 def sections(markdown: str) -> list[tuple[int, str, str]]:
     """(level, title, text up to the next heading) of each heading, in order; level 0 for the text before the
     first heading. Headings inside fenced code blocks do not count (read as the hints are)."""
-    out: list[tuple[int, str, list[str]]] = [(0, "", [])]
-    in_code = False
-    for line in markdown.splitlines():
-        if hints._FENCE.match(line):
-            in_code = not in_code
-        heading = None if in_code else hints._HEADING.match(line)
-        if heading:
-            out.append((len(heading.group(1)), heading.group(2), []))
-        else:
-            out[-1][2].append(line)
-    return [(level, title, "\n".join(text)) for level, title, text in out]
+    return readme_parts.sections(markdown)
 
 
 def check_readme(root: Path, kata: Kata, registered: Sequence[Kata]) -> Found:
@@ -243,7 +244,13 @@ def check_readme(root: Path, kata: Kata, registered: Sequence[Kata]) -> Found:
     if not readme.parent.is_dir():
         return
     if not readme.is_file():
-        yield readme, f"missing: write the kata's README ({', '.join(REQUIRED_SECTIONS)}, {HINTS} hints)"
+        yield (
+            readme,
+            (
+                f"missing: write the kata's README ({', '.join(REQUIRED_SECTIONS)}; {HINTS} hints, "
+                f"{FOLLOW_UPS} follow-up questions)"
+            ),
+        )
         return
     text = readme.read_text(encoding="utf-8")
     found_sections = sections(text)
@@ -260,14 +267,54 @@ def check_readme(root: Path, kata: Kata, registered: Sequence[Kata]) -> Found:
     )
     if unwritten:
         yield readme, f"unwritten (TODO): {', '.join(unwritten)}: write {'them' if len(unwritten) > 1 else 'it'}"
-    if "Hints" in present:
+    name = _rel(root, readme)
+    if readme_parts.HINTS in present:
+        yield from ((readme, what) for what in _hint_problems(text, name))
+    if readme_parts.FOLLOW_UPS in present:
         try:
-            found = hints.parse_hints(text, _rel(root, readme))
-        except hints.HintsError as exc:
-            yield readme, f"{str(exc).removeprefix(_rel(root, readme)).lstrip(':').strip()}: fix the hints"
-            return
-        if len(found) != HINTS:
-            yield readme, f"{len(found)} hints under ## Hints: write {HINTS}, from gentle to explicit"
+            questions = readme_parts.parse_follow_ups(text, name)
+        except readme_parts.ReadmeError as exc:
+            yield readme, f"{_reason(exc, name)}: fix the follow-up questions"
+        else:
+            if len(questions) != FOLLOW_UPS:
+                yield (
+                    readme,
+                    (
+                        f"{len(questions)} follow-up questions: write {FOLLOW_UPS}, each a paragraph followed by "
+                        f"its answer in <details><summary>Answer</summary> ... </details>"
+                    ),
+                )
+    if readme_parts.DEBRIEF in present:
+        try:
+            readme_parts.parse_debrief(text, name)
+        except readme_parts.ReadmeError as exc:
+            yield readme, f"{_reason(exc, name)}: fix the debrief"
+
+
+def _reason(exc: Exception, name: str) -> str:
+    """A parser's message without the file's name, which the problem line gives already."""
+    return str(exc).removeprefix(name).lstrip(":").strip()
+
+
+def _hint_problems(text: str, name: str) -> Iterator[str]:
+    try:
+        found = readme_parts.parse_hint_blocks(text, name)
+    except readme_parts.ReadmeError as exc:
+        yield f"{_reason(exc, name)}: fix the hints"
+        return
+    if len(found) != HINTS:
+        yield f"{len(found)} hints under ## Hints: write {HINTS}, from gentle to explicit"
+    shown = [h.number for h in found if not h.collapsed]
+    if shown:
+        listed = f"Hint {shown[0]} is" if len(shown) == 1 else f"Hints {', '.join(map(str, shown))} are"
+        yield (
+            f"{listed} in plain sight: fold each into <details><summary>Hint N: a short title</summary>, "
+            f"a blank line, the hint, </details>"
+        )
+    untitled = [h.number for h in found if h.collapsed and not h.title]
+    if untitled:
+        listed = f"Hint {untitled[0]} has" if len(untitled) == 1 else f"Hints {', '.join(map(str, untitled))} have"
+        yield f"{listed} no short title: write <summary>Hint N: a short title</summary>"
 
 
 def _test_file(root: Path, path: Path, what: str) -> Found:

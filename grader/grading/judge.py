@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from grader.grading import proxy, sandbox, timing
+from grader.grading import profiling, proxy, sandbox, timing
 from grader.grading.outcomes import error_lines, one_line, tests_status
 from grader.grading.process import signal_name
 from grader.registry import find
@@ -325,7 +325,7 @@ class Transport:
         return self.fetch + calls * self.request
 
 
-def run_speed(kata, baseline, session: Session, transport: Transport) -> dict:
+def run_speed(kata, baseline, session: Session, transport: Transport, explain: bool = False) -> dict:
     """Time the submission against the baseline, by the judge's clock, on inputs from a secret seed."""
     worker = session.worker
     module = session.install(lazy=True)
@@ -357,9 +357,12 @@ def run_speed(kata, baseline, session: Session, transport: Transport) -> dict:
             "status": Status.FAILED,
             "message": one_line(f"the speed workload failed: {type(exc).__name__}: {exc}", 300),
         }
+    message = result.message
+    if explain and not result.passed and result.ratio is not None:  # too slow: where the time goes, as advice
+        message = profiling.explain_slowness(message, kata, baseline, session, _stage)
     return {
         "status": Status.PASSED if result.passed else Status.FAILED,
-        "message": result.message,
+        "message": message,
         "ratio": result.ratio,
         "target": kata.speed_target,
         "baseline_ms": result.baseline_ms,
@@ -495,7 +498,7 @@ def _speed_group(kata, spec, baseline, session, transport, results) -> dict:
         return {"status": Status.ERROR, "message": session.end_reason("speed")}
     if session.stopped_by_judge() and not session.restart():
         return {"status": Status.ERROR, "message": session.end_reason("speed")}
-    return run_speed(kata, baseline, session, transport)
+    return run_speed(kata, baseline, session, transport, explain=spec.get("explain", False))
 
 
 def _refusal(reply) -> str | None:

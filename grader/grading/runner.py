@@ -38,12 +38,15 @@ def grade_kata(
     exitfirst: bool = False,
     sandbox: Backend = Backend.NONE,
     memory_bytes: int = 8 * 2**30,
+    explain: bool = False,
 ) -> KataResult:
     """Grade ``groups`` of one kata; never raises for anything the submission does.
 
     ``time_limit`` (seconds) overrides the registry's limit for the kata's whole subprocess. ``exitfirst``
     stops each group of tests at its first failure: enough to know whether a submission is caught.
     ``sandbox`` is where the submission's code runs (:mod:`grader.grading.sandbox`), with ``memory_bytes``.
+    ``explain`` adds, to a too-slow verdict, where the submission's time goes (a few seconds of profiling: for
+    the learner, not for batch grading).
     """
     started = time.monotonic()
     checks: dict[str, CheckResult] = {}
@@ -87,6 +90,7 @@ def grade_kata(
             exitfirst,
             sandbox,
             memory_bytes,
+            explain,
         )
         result.output_tail = run.output_tail
         result.setup_error = run.setup_error
@@ -160,7 +164,7 @@ class JudgeRun:
 
 
 def _run_judge(
-    kata, impl_file, visible_tests, hidden_tests, groups, time_limit, exitfirst, sandbox, memory_bytes
+    kata, impl_file, visible_tests, hidden_tests, groups, time_limit, exitfirst, sandbox, memory_bytes, explain
 ) -> JudgeRun:
     """Run the judge on ``groups`` of one kata, under ``time_limit`` seconds and the output cap."""
     read_fd, write_fd = os.pipe()
@@ -174,6 +178,7 @@ def _run_judge(
         "sandbox": sandbox.value,
         "memory_bytes": memory_bytes,
         "time_limit": time_limit,
+        "explain": explain,
         "channel_fd": write_fd,
     }
     env = {**os.environ, **SINGLE_THREAD_ENV, "PYTHONUNBUFFERED": "1"}

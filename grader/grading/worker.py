@@ -15,13 +15,19 @@ answers it sends back, which the judge checks. Requests (dicts with an ``op``):
   check fetches what it needs, inside its clock); otherwise only what the format cannot carry does. With
   ``writeback``, array arguments the call modified in place are sent back too;
 - ``store``: keep values under the judge's handle numbers (the speed check's inputs, sent before the clock);
-- ``fetch``: send the objects behind handles; ``drop``: forget all objects.
+- ``fetch``: send the objects behind handles; ``drop``: forget all objects;
+- ``profile``: a ``call`` (never with ``writeback``) under cProfile, stopped after ``seconds``; the reply adds
+  ``profile``, the rows of the submission's own functions by cumulative time, and ``stopped``. The judge asks
+  for it once a speed check has failed as too slow, and only shows what it says (it never changes a grade).
 """
 
 from __future__ import annotations
 
+import cProfile
 import importlib.util
 import os
+import re
+import signal
 import sys
 import warnings
 
@@ -33,6 +39,11 @@ import wire  # noqa: E402  (beside this file in the sandbox)
 from guard import ImportGuard  # noqa: E402
 
 MAX_MESSAGE = 2000  # characters of an exception message sent back
+PROFILE_ROWS = 20  # functions of the submission sent back by a profile request
+
+
+class ProfileTimeUp(Exception):
+    """A profiled call ran past its ``seconds``: the rows so far are sent back."""
 
 
 class Worker:
@@ -167,11 +178,80 @@ class Worker:
         self.objects.clear()
         return {"value": None}
 
+    def op_profile(self, request):
+        seconds = min(max(float(request.get("seconds", 5.0)), 0.01), 60.0)
+        fired = []
+
+        def time_up(signum, frame):
+            fired.append(True)
+            raise ProfileTimeUp(f"profiling stopped after {seconds:g} s")
+
+        profiler = cProfile.Profile()
+        previous = signal.signal(signal.SIGALRM, time_up)
+        try:
+            signal.setitimer(signal.ITIMER_REAL, seconds)
+            profiler.enable()
+            try:
+                outcome = self.op_call({**request, "writeback": False})
+            finally:
+                profiler.disable()
+                signal.setitimer(signal.ITIMER_REAL, 0)
+        except ProfileTimeUp as exc:  # it fired between the call and the end of the clock
+            outcome = {"raised": _describe(exc), "violations": self.violations()}
+        finally:
+            signal.signal(signal.SIGALRM, previous)
+        outcome["profile"] = self.own_functions(profiler.getstats())
+        outcome["stopped"] = bool(fired)
+        return outcome
+
+    def own_functions(self, stats) -> list[list]:
+        """``[name, line, file, calls, seconds, own seconds, callee, callee calls, callee seconds]`` for each
+        function of the submission's folder, by cumulative time. The callee is the one outside the folder that
+        took the most time (NumPy's, Python's): the submission's own functions have rows of their own."""
+        folder = os.path.dirname(os.path.abspath(self.submission)) + os.sep
+
+        def own(code) -> bool:
+            return not isinstance(code, str) and os.path.abspath(code.co_filename).startswith(folder)
+
+        rows = []
+        for entry in stats:
+            code = entry.code
+            if not own(code):
+                continue
+            others = [sub for sub in entry.calls or () if not own(sub.code)]
+            callee = max(others, key=lambda sub: sub.totaltime, default=None)
+            rows.append(
+                [
+                    getattr(code, "co_qualname", code.co_name),
+                    code.co_firstlineno,
+                    os.path.basename(code.co_filename),
+                    entry.callcount,
+                    entry.totaltime,
+                    entry.inlinetime,
+                    _code_name(callee.code) if callee is not None else "",
+                    callee.callcount if callee is not None else 0,
+                    callee.totaltime if callee is not None else 0.0,
+                ]
+            )
+        rows.sort(key=lambda row: -row[4])
+        return rows[:PROFILE_ROWS]
+
 
 def _sendable(leaf) -> bool:
     if type(leaf) is np.ndarray:
         return leaf.dtype.kind in "biufc" and leaf.dtype.fields is None
     return isinstance(leaf, np.generic) and type(leaf).__module__ == "numpy" and leaf.dtype.kind in "biufc"
+
+
+def _code_name(code) -> str:
+    """``builtins.max``, ``list.append``, ``sort (fromnumeric.py)``: a profiled callee as a reader knows it."""
+    if not isinstance(code, str):
+        return f"{getattr(code, 'co_qualname', code.co_name)} ({os.path.basename(code.co_filename)})"
+    # a built-in: "<built-in method builtins.max>", "<method 'append' of 'list' objects>"
+    method = re.fullmatch(r"<method '(\w+)' of '([\w.]+)' objects>", code)
+    if method:
+        return f"{method.group(2)}.{method.group(1)}"
+    return code.strip("<>").removeprefix("built-in method ").removeprefix("built-in function ")
 
 
 def _describe(exc: BaseException) -> list[str]:

@@ -1,77 +1,40 @@
 """``python -m grader hint SLUG``: the kata's hints, one more each time it is asked.
 
-The hints live in one place, the kata's README (``exercises/NN_slug/README.md``), under ``## Hints`` as
-``### Hint 1``, ``### Hint 2``, ... from gentle to explicit. How many of them the learner has revealed is kept
-in ``.grade/hints.json``.
+The hints live in one place, the kata's README (``exercises/NN_slug/README.md``), under ``## Hints``, each
+folded away in a ``<details><summary>Hint N: short title</summary>`` block, from gentle to explicit
+(:mod:`grader.learner.readme` reads them). How many of them the learner has revealed is kept in
+``.grade/hints.json``.
 """
 
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from pathlib import Path
 
 from grader import registry
 from grader.exits import ExitCode
-from grader.learner import state
-from grader.paths import CHECKOUT, repo_root
+from grader.learner import readme, session, state
+from grader.paths import repo_root
 from grader.registry import Kata
 
 HINTS_FILE = "hints.json"
 
-_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
-_FENCE = re.compile(r"^\s*(```|~~~)")
-
-
-class HintsError(ValueError):
-    pass
+HintsError = readme.ReadmeError  # what the parsers raise, under the name this module has always used
 
 
 def parse_hints(markdown: str, name: str = "README.md") -> list[str]:
-    """The texts of the ``### Hint N`` subsections of the ``## Hints`` section, in order.
+    """The texts of the hints of the ``## Hints`` section, in order, as Markdown without the ``<details>``
+    blocks around them (see :mod:`grader.learner.readme`).
 
-    Headings inside fenced code blocks do not count (a ``# comment`` in a code sample is not a heading).
+    Headings and ``<details>`` lines inside fenced code blocks do not count (a ``# comment`` in a code sample
+    is not a heading).
     """
-    hints: list[list[str]] = []
-    in_section = in_code = False
-    for line in markdown.splitlines():
-        if _FENCE.match(line):
-            in_code = not in_code
-        heading = None if in_code else _HEADING.match(line)
-        if heading:
-            level, title = len(heading.group(1)), heading.group(2)
-            if level <= 2:
-                if in_section:
-                    break
-                in_section = level == 2 and title.lower() == "hints"
-                continue
-            if in_section and level == 3:
-                number = re.fullmatch(r"hint\s+(\d+)", title, re.IGNORECASE)
-                if not number:
-                    raise HintsError(f"{name}: unexpected heading {line.strip()!r} under ## Hints")
-                if int(number.group(1)) != len(hints) + 1:
-                    raise HintsError(f"{name}: {line.strip()!r} is out of order (expected Hint {len(hints) + 1})")
-                hints.append([])
-                continue
-        if in_section and hints:
-            hints[-1].append(line)
-    texts = ["\n".join(h).strip() for h in hints]
-    if not texts:
-        raise HintsError(f"{name} has no '## Hints' section with '### Hint 1', '### Hint 2', ...")
-    empty = [i + 1 for i, t in enumerate(texts) if not t]
-    if empty:
-        raise HintsError(f"{name}: Hint {empty[0]} is empty")
-    return texts
+    return [hint.text for hint in readme.parse_hint_blocks(markdown, name)]
 
 
 def kata_hints(root: Path, kata: Kata) -> list[str]:
-    readme = kata.readme_path(root)
-    try:
-        text = readme.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise HintsError(f"cannot read {readme}: {exc.strerror or exc}") from None
-    return parse_hints(text, kata.readme_path(CHECKOUT).as_posix())
+    return [hint.text for hint in readme.hints(kata, root)]
 
 
 def _path(root: Path) -> Path:
@@ -116,6 +79,10 @@ def main(argv: list[str]) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return ExitCode.USAGE
     root = repo_root()
+    locked = session.lock_message(root, "hints are")  # an interviewer gives none
+    if locked:
+        print(locked, file=sys.stderr)
+        return ExitCode.FAILED
     try:
         hints = kata_hints(root, kata)
         shown = min(revealed(root).get(kata.slug, 0), len(hints))

@@ -7,21 +7,26 @@ A kata's state comes from its file and the last grade (``.grade/last.json``, wri
 - failing: the last grade of this very file failed a check;
 - passing: visible and hidden tests pass, speed does not (yet);
 - fast enough: all three check groups pass.
+
+Beside each state, the kata's history (``.grade/history.jsonl``, :mod:`grader.learner.history`): when it first
+passed every check, how many gradings it took, its best speed ratio, and how many hints were revealed.
+``--json`` prints the same for tools.
 """
 
 from __future__ import annotations
 
 import argparse
 import ast
+import json
 import shutil
 import sys
-from dataclasses import dataclass
-from datetime import datetime, timezone
+from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from grader import registry
 from grader.exits import ExitCode
-from grader.learner import state
+from grader.learner import clock, hints, history, readme, session, state
 from grader.paths import CHECKOUT, repo_root
 from grader.registry import Kata
 from grader.results import Status, Word
@@ -47,13 +52,45 @@ class KataState:
     kata: Kata
     state: Stage
     detail: str = ""
-    points: str = "-"
+    earned: int | None = None  # points of the last grade, when it still describes the file
+    possible: int | None = None
     graded_at: str | None = None  # ISO time of the last grade, when there is one
     failing_group: str | None = None  # the first group that failed, when failing
+    record: history.Record = field(default_factory=history.Record)
+    hints_used: int = 0
+    hints_total: int | None = None  # None when the README's hints cannot be read
 
     @property
     def file(self) -> str:
         return self.kata.stub_path(CHECKOUT).as_posix()
+
+    @property
+    def points(self) -> str:
+        return "-" if self.earned is None else f"{self.earned}/{self.possible}"
+
+    @property
+    def in_progress(self) -> bool:
+        """Started and not passing yet: the kata to finish before starting a new one."""
+        return self.state in (Stage.FAILING, Stage.NOT_GRADED, Stage.MISSING)
+
+    def to_json(self) -> dict:
+        r = self.record
+        return {
+            "kata": self.kata.slug,
+            "number": self.kata.number,
+            "file": self.file,
+            "state": self.state.value,
+            "detail": self.detail,
+            "points": self.earned,
+            "max_points": self.possible,
+            "graded_at": self.graded_at,
+            "first_pass": r.first_pass,
+            "attempts": r.attempts,
+            "best_ratio": None if r.best_ratio is None else round(r.best_ratio, 2),
+            "speed_target": r.target if r.target is not None else self.kata.speed_target,
+            "hints_used": self.hints_used,
+            "hints_total": self.hints_total,
+        }
 
 
 def is_untouched_stub(root: Path, kata: Kata) -> bool:
@@ -92,15 +129,10 @@ def _only_raises_not_implemented(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> 
 
 def ago(iso: str | None, now: datetime | None = None) -> str:
     """``5 min ago``-style age of an ISO time."""
-    if not iso:
+    then = clock.parse(iso)
+    if then is None:
         return "-"
-    try:
-        then = datetime.fromisoformat(iso)
-    except ValueError:
-        return "-"
-    if then.tzinfo is None:
-        then = then.replace(tzinfo=timezone.utc)
-    seconds = ((now or datetime.now(timezone.utc)) - then).total_seconds()
+    seconds = ((now or clock.now()) - then).total_seconds()
     if seconds < 60:
         return "just now"
     for unit, size in (("day", 86400), ("h", 3600), ("min", 60)):
@@ -121,7 +153,7 @@ def _from_grade(ks: KataState, entry: dict) -> KataState:
     """The state the last grade gives a file that has not changed since."""
     checks = {g: c for g, c in entry.get("checks", {}).items() if isinstance(c, dict)}
     status = {g: c.get("status") for g, c in checks.items()}
-    ks.points = f"{entry.get('points', 0)}/{entry.get('max_points', 0)}"
+    ks.earned, ks.possible = entry.get("points", 0), entry.get("max_points", 0)
     for group in registry.GROUPS:
         if group == "speed":
             continue
@@ -133,7 +165,7 @@ def _from_grade(ks: KataState, entry: dict) -> KataState:
         ks.state, ks.detail = Stage.NOT_GRADED, "graded without its visible tests"
         return ks
     if "hidden" not in status:
-        ks.state, ks.points = Stage.NOT_GRADED, "-"
+        ks.state, ks.earned, ks.possible = Stage.NOT_GRADED, None, None
         ks.detail = "visible tests pass; hidden and speed not graded"
         return ks
     note = "hidden tests not available here; " if status["hidden"] == Status.UNAVAILABLE else ""
@@ -172,19 +204,44 @@ def kata_state(root: Path, kata: Kata, last: dict) -> KataState:
     return _from_grade(ks, entry)
 
 
+def _hints_total(root: Path, kata: Kata) -> int | None:
+    try:
+        return len(readme.hints(kata, root))
+    except readme.ReadmeError:
+        return None
+
+
 def states(root: Path | None = None, last: dict | None = None) -> list[KataState]:
-    """Every kata's state, in registry order. Raises state.StateError on an unreadable ``last.json``."""
+    """Every kata's state and history, in registry order. Raises state.StateError on an unreadable ``last.json``."""
     root = root or repo_root()
     last = state.load(root) if last is None else last
-    return [kata_state(root, k, last) for k in registry.KATAS]
+    records = history.records(state.state_dir(root), last)
+    revealed = hints.revealed(root)
+    found = []
+    for k in registry.KATAS:
+        ks = kata_state(root, k, last)
+        ks.record = records.get(k.slug, history.Record())
+        ks.hints_used, ks.hints_total = revealed.get(k.slug, 0), _hints_total(root, k)
+        found.append(ks)
+    return found
+
+
+def _recency(ks: KataState) -> float:
+    """Seconds since the epoch of the kata's last grade; 0 for none (so the most recent sorts first, negated)."""
+    when = clock.parse(ks.graded_at)
+    return when.timestamp() if when else 0.0
 
 
 def suggest(all_states: list[KataState]) -> KataState | None:
-    """The kata to work on: one already in progress first, then the next one not started, then one that
-    passes but is too slow. None when every kata is fast enough."""
-    for wanted in ((Stage.FAILING, Stage.NOT_GRADED, Stage.MISSING), (Stage.NOT_STARTED,), (Stage.PASSING,)):
+    """The kata to work on: the one in progress first (the most recently graded of them, as the learner is
+    likely still on it), then the next one not started, then one that passes but is too slow. None when every
+    kata is fast enough."""
+    started = sorted((ks for ks in all_states if ks.in_progress), key=lambda ks: -_recency(ks))
+    if started:
+        return started[0]  # sorted() is stable: katas graded together stay in registry order
+    for wanted in (Stage.NOT_STARTED, Stage.PASSING):
         for ks in all_states:
-            if ks.state in wanted:
+            if ks.state == wanted:
                 return ks
     return None
 
@@ -211,16 +268,43 @@ def next_step(ks: KataState) -> str:
     return "done"
 
 
-def render(all_states: list[KataState], width: int | None = None) -> str:
-    """The table; with ``width``, rows longer than that are cut (a terminal's width, so rows don't wrap)."""
-    rows = [("kata", "state", "points", "graded", "details")]
-    now = datetime.now(timezone.utc)
+def day(iso: str | None) -> str:
+    """``2030-01-01``: the local date of an ISO time; ``-`` for none."""
+    when = clock.parse(iso)
+    return when.astimezone().strftime("%Y-%m-%d") if when else "-"
+
+
+def _history_cells(ks: KataState) -> tuple[str, str, str, str]:
+    """first pass, attempts, best speed, hints."""
+    r = ks.record
+    best = f"{r.best_ratio:.1f}x" if r.best_ratio is not None else "-"
+    used = f"{ks.hints_used}/{ks.hints_total}" if ks.hints_total else str(ks.hints_used)
+    return day(r.first_pass), str(r.attempts), best, used
+
+
+def mock_line(root: Path) -> str | None:
+    """A line about the mock interview running now, if one is."""
+    now = clock.now()
+    running = session.running(root, now)
+    if running is None:
+        return None
+    left = clock.duration(running.seconds_left(now))
+    return f"mock interview on {running.kata.label}: {left} left (`python -m grader mock` shows its menu)"
+
+
+def render(all_states: list[KataState], width: int | None = None, mock: str | None = None) -> str:
+    """The table; with ``width``, rows longer than that are cut (a terminal's width, so rows don't wrap).
+    ``mock`` is a line about a running mock interview, shown before the suggestion."""
+    rows = [("kata", "state", "points", "graded", "first pass", "attempts", "best speed", "hints", "details")]
+    now = clock.now()
     for ks in all_states:
-        rows.append((ks.kata.label, ks.state, ks.points, ago(ks.graded_at, now), ks.detail))
-    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+        cells = (ks.kata.label, ks.state, ks.points, ago(ks.graded_at, now), *_history_cells(ks), ks.detail)
+        rows.append(cells)
+    columns = len(rows[0]) - 1  # the details are left unpadded: they are last and of any length
+    widths = [max(len(r[i]) for r in rows) for i in range(columns)]
     lines = []
     for row in rows:
-        line = "   ".join(cell.ljust(w) for cell, w in zip(row[:4], widths)) + "   " + row[4]
+        line = "   ".join(cell.ljust(w) for cell, w in zip(row[:columns], widths)) + "   " + row[columns]
         line = line.rstrip()
         lines.append(line if not width or len(line) <= width else line[: width - 3] + "...")
     rule = max(len(line) for line in lines)
@@ -228,12 +312,39 @@ def render(all_states: list[KataState], width: int | None = None) -> str:
     done = sum(ks.state == Stage.FAST for ks in all_states)
     lines.append("")
     lines.append(f"{done} of {len(all_states)} katas fast enough")
+    if mock:
+        lines.append(mock)
     pick = suggest(all_states)
     if pick is None:
         lines.append("every kata passes and is fast enough: well done")
     else:
-        lines.append(f"next: {pick.kata.label} ({pick.state}): {next_step(pick)}")
+        lines.append(f"next: {pick.kata.label} ({pick.state}): {next_advice(pick, all_states)}")
     return "\n".join(lines)
+
+
+def next_advice(pick: KataState, all_states: list[KataState]) -> str:
+    """``pick``'s next step; for a kata in progress while others wait, a reminder to finish it first."""
+    step = next_step(pick)
+    if pick.in_progress and any(ks.state == Stage.NOT_STARTED for ks in all_states):
+        step += "; finish it before starting a new kata"
+    return step
+
+
+def to_json(all_states: list[KataState], root: Path) -> dict:
+    """What ``list`` shows, for tools: every kata's state and history, the suggestion, a running mock interview."""
+    pick = suggest(all_states)
+    now = clock.now()
+    running = session.running(root, now)
+    return {
+        "katas": [ks.to_json() for ks in all_states],
+        "fast_enough": sum(ks.state == Stage.FAST for ks in all_states),
+        "next": None
+        if pick is None
+        else {"kata": pick.kata.slug, "state": pick.state.value, "step": next_advice(pick, all_states)},
+        "mock": None
+        if running is None
+        else {"kata": running.slug, "deadline": running.deadline, "seconds_left": int(running.seconds_left(now))},
+    }
 
 
 def main(argv: list[str]) -> int:
@@ -242,7 +353,8 @@ def main(argv: list[str]) -> int:
         description="Every kata's state (not started, not graded, failing, passing, fast enough) from the "
         "last grade of exercises/, and the kata to work on next.",
     )
-    p.parse_args(argv)
+    p.add_argument("--json", action="store_true", help="print the same as JSON, for tools")
+    args = p.parse_args(argv)
     root = repo_root()
     if not (root / "exercises").is_dir():
         print(f"error: no exercises/ folder in {root}; run this from the repository's root", file=sys.stderr)
@@ -252,6 +364,10 @@ def main(argv: list[str]) -> int:
     except state.StateError as exc:
         print(f"warning: {exc}; showing states without the last grade", file=sys.stderr)
         last = {}
+    all_states = states(root, last)
+    if args.json:
+        print(json.dumps(to_json(all_states, root), indent=2))
+        return ExitCode.OK
     width = max(80, shutil.get_terminal_size().columns) if sys.stdout.isatty() else None
-    print(render(states(root, last), width))
+    print(render(all_states, width, mock_line(root)))
     return ExitCode.OK

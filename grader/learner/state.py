@@ -3,7 +3,7 @@
 ``last.json`` holds the most recent grade of each kata in ``exercises/``: its checks, when it was graded, and
 a digest of the file that was graded, so ``python -m grader list`` can tell a result that still describes
 the file from one the learner has edited since. Grading one kata (``make grade EX=nms``) replaces only
-that kata's entry.
+that kata's entry. Every grade is also appended to the history (:mod:`grader.learner.history`).
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from datetime import datetime, timezone
 from pathlib import Path
 
+from grader.learner import clock, history
 from grader.paths import repo_root
 
 VERSION = 1
@@ -64,7 +64,7 @@ def write_json(path: Path, data: dict) -> None:
 
 
 def now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return clock.stamp()
 
 
 def _entry(result, root: Path, when: str) -> dict:
@@ -106,6 +106,7 @@ def save(results, root: Path | None = None) -> Path:
         data = {}  # an unreadable file is rebuilt from this grade on
     katas = data.get("katas") if isinstance(data.get("katas"), dict) else {}
     when = now()
+    grades = []
     for result in results:
         if result.setup_error:
             continue
@@ -121,9 +122,19 @@ def save(results, root: Path | None = None) -> Path:
                     **{g: when for g in result.checks},
                 }
         katas[result.kata.slug] = _totals(entry)
+        grades.append(history.Grade.from_entry(result.kata.slug, entry, result.checks, _measured_ratio(result)))
     data = {"version": VERSION, "updated": when, "katas": katas}
     write_json(path, data)
+    history.record(path.parent, grades)
     return path
+
+
+def _measured_ratio(result) -> float | None:
+    """The speed ratio this grade measured; None for none, or for a lower bound (a call stopped early)."""
+    speed = result.checks.get("speed")
+    if speed is None or speed.ratio is None or speed.details.get("lower_bound"):
+        return None
+    return speed.ratio
 
 
 def _group_order(group: str) -> int:

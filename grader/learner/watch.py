@@ -3,8 +3,9 @@ is saved, and say what to do next.
 
 It starts on SLUG, or on the first kata that is not passing yet, then follows whichever kata's file is saved.
 The tests run in a subprocess of their own (``python -m pytest exercises/NN_slug``) under a time limit, so a
-submission that crashes, exits or hangs costs one run, never the watcher. File events come from the
-operating system through watchfiles; nothing polls.
+submission that crashes, exits or hangs costs one run, never the watcher; saving the kata's file again while
+its tests run cancels that run and starts a new one (a file saved for another kata waits its turn). File
+events come from the operating system through watchfiles; nothing polls the files.
 """
 
 from __future__ import annotations
@@ -28,11 +29,12 @@ from grader.learner import progress, state
 from grader.learner.progress import Stage
 from grader.paths import CHECKOUT, repo_root
 from grader.registry import Kata
+from grader.reports.console import pytest_command
 from grader.results import Status
 
 MESSAGE_LIMIT = 200  # characters of a failure message: one terminal line, give or take
 DEBOUNCE_MS = 200  # editors save in bursts (write a temporary file, rename it): one run per save
-READY_MS = 300  # how soon after starting the watcher says it is watching
+POLL_MS = 100  # how often a run going on is looked at (and how soon the watcher says it is watching)
 
 
 @dataclass
@@ -100,17 +102,24 @@ def parse_junit(path: Path, run: Run) -> Run:
     return run
 
 
-def run_visible(root: Path, kata: Kata, time_limit: float | None = None) -> Run:
-    """Run the kata's visible tests in a subprocess, as ``pytest exercises/NN_slug`` would."""
-    folder = kata.exercise_dir(root)
-    run = Run(kata)
-    if not kata.stub_path(root).is_file():
-        run.error, run.missing = f"no file {kata.stub_path(CHECKOUT).as_posix()}", True
-        return run
-    limit = time_limit or max(60.0, 2 * kata.test_timeout)
-    started = time.monotonic()
-    with tempfile.TemporaryDirectory(prefix="cvkatas-watch-") as tmp:
-        xml, log = Path(tmp) / "report.xml", Path(tmp) / "output.txt"
+class Check:
+    """One run of a kata's visible tests, in a subprocess of its own (as ``.venv/bin/pytest exercises/NN_slug``
+    would run them) under a time limit. It starts at once and is then polled, so that saving the kata's file
+    again can cancel it: a fix saved while a hung run is going runs straight away."""
+
+    def __init__(self, root: Path, kata: Kata, time_limit: float | None = None):
+        self.kata = kata
+        self.run = Run(kata)
+        self.proc: subprocess.Popen | None = None
+        self.stamp = time.strftime("%H:%M:%S")
+        if not kata.stub_path(root).is_file():
+            self.run.error, self.run.missing = f"no file {kata.stub_path(CHECKOUT).as_posix()}", True
+            return
+        folder = kata.exercise_dir(root)
+        self.limit = time_limit or max(60.0, 2 * kata.test_timeout)
+        self.started = time.monotonic()
+        self._tmp = tempfile.TemporaryDirectory(prefix="cvkatas-watch-")
+        self.xml, self.log = Path(self._tmp.name) / "report.xml", Path(self._tmp.name) / "output.txt"
         cmd = [
             sys.executable,
             "-m",
@@ -128,13 +137,13 @@ def run_visible(root: Path, kata: Kata, time_limit: float | None = None) -> Run:
             "-p",
             "timeout",
             f"--timeout={kata.test_timeout:g}",
-            f"--junitxml={xml}",
+            f"--junitxml={self.xml}",
         ]
         # No bytecode files: nothing the run writes under exercises/ may look like a save.
         env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
         env.pop("PYTEST_ADDOPTS", None)
-        with open(log, "wb") as out:
-            proc = subprocess.Popen(
+        with open(self.log, "wb") as out:
+            self.proc = subprocess.Popen(
                 cmd,
                 cwd=root,
                 stdin=subprocess.DEVNULL,
@@ -143,33 +152,72 @@ def run_visible(root: Path, kata: Kata, time_limit: float | None = None) -> Run:
                 env=env,
                 start_new_session=True,  # so a kill reaches anything the submission started
             )
+
+    def poll(self) -> Run | None:
+        """The run's outcome once it has ended (or run past its limit, and was stopped); None while it runs."""
+        if self.proc is None:
+            return self.run
+        code = self.proc.poll()
+        if code is None and time.monotonic() - self.started < self.limit:
+            return None
+        self._stop()  # a time-out, or anything the submission left running
+        if code is None:
+            self.run.error = f"stopped after {self.limit:g} s: the tests did not finish (an endless loop?)"
+        else:
+            self._read(code)
+        self._tmp.cleanup()
+        self.proc = None
+        return self.run
+
+    def wait(self) -> Run:
+        """Wait for the outcome (Ctrl-C meanwhile stops the run too)."""
+        try:
+            while (run := self.poll()) is None:
+                try:
+                    self.proc.wait(timeout=max(0.0, self.limit - (time.monotonic() - self.started)))
+                except subprocess.TimeoutExpired:
+                    pass
+        except BaseException:
+            self.cancel()
+            raise
+        return run
+
+    def cancel(self) -> None:
+        """Stop the run, leaving nothing behind: its outcome will not be read."""
+        if self.proc is not None:
+            self._stop()
+            self._tmp.cleanup()
+            self.proc = None
+
+    def _stop(self) -> None:
+        kill_group(self.proc)
+        self.proc.wait()
+
+    def _read(self, code: int) -> None:
+        run = self.run
+        run.seconds = time.monotonic() - self.started
+        if self.xml.is_file():
             try:
-                code = proc.wait(timeout=limit)
-            except subprocess.TimeoutExpired:
-                run.error = f"stopped after {limit:g} s: the tests did not finish (an endless loop?)"
-                return run
-            finally:
-                kill_group(proc)  # a time-out, Ctrl-C while the tests run, or anything the submission left running
-                proc.wait()
-        run.seconds = time.monotonic() - started
-        if xml.is_file():
-            try:
-                parse_junit(xml, run)
+                parse_junit(self.xml, run)
             except ET.ParseError:
                 run.error = "the test report was unreadable (did the submission exit the test process?)"
         if run.error is None and run.total == 0:
-            tail = _tail(log).strip().splitlines()[-3:]
+            tail = _tail(self.log).strip().splitlines()[-3:]
             detail = " | ".join(t.strip()[:160] for t in tail) or "no output"
             if code < 0:
                 run.error = f"the test process was killed by {signal_name(-code)}"
-            elif not xml.is_file():
+            elif not self.xml.is_file():
                 run.error = (
                     f"the test process ended with exit code {code} before reporting "
                     f"(sys.exit or os._exit in the submission?): {detail}"
                 )
             else:
                 run.error = f"no test ran (pytest exit code {code}): {detail}"
-    return run
+
+
+def run_visible(root: Path, kata: Kata, time_limit: float | None = None) -> Run:
+    """Run the kata's visible tests in a subprocess and wait for the outcome."""
+    return Check(root, kata, time_limit).wait()
 
 
 def _tail(path: Path, size: int = 4096) -> str:
@@ -197,14 +245,14 @@ def advice(root: Path, run: Run) -> str:
     file = k.stub_path(CHECKOUT).as_posix()
     folder = k.exercise_dir(CHECKOUT).as_posix()
     if run.missing:
-        return f"restore {file}, then save it again"
+        return f"restore it with `git checkout -- {file}` (its tests run again when it is back)"
     if run.error:
-        return f"fix this in {file} and save again (`pytest {folder} -x` shows it in full)"
+        return f"fix this in {file} and save again (`{pytest_command(folder, '-x')}` shows it in full)"
     if run.not_started:
         return f"read {k.readme_path(CHECKOUT).as_posix()}, implement {', '.join(k.functions)} in {file}, and save"
     if run.failures:
         return (
-            f"fix {run.failures[0][0]} and save again (`pytest {folder} -x` shows it in full; "
+            f"fix {run.failures[0][0]} and save again (`{pytest_command(folder, '-x')}` shows it in full; "
             f"stuck? `python -m grader hint {k.slug}`)"
         )
     # The visible tests pass: what the last grade of this very file says decides the rest.
@@ -252,12 +300,15 @@ def kata_of(path: str, exercises: Path) -> Kata | None:
     return None
 
 
-def _report(root: Path, kata: Kata) -> None:
-    stamp = time.strftime("%H:%M:%S")
+def _start(kata: Kata, root: Path) -> Check:
+    check = Check(root, kata)
     if sys.stdout.isatty():
-        print(f"[{stamp}] running {kata.label} ...", end="\r", flush=True)
-    run = run_visible(root, kata)
-    print(f"[{stamp}] {summary(run)}")
+        print(f"[{check.stamp}] running {kata.label} ...", end="\r", flush=True)
+    return check
+
+
+def _report(root: Path, check: Check, run: Run) -> None:
+    print(f"[{check.stamp}] {summary(run)}")
     print(f"           next: {advice(root, run)}", flush=True)
 
 
@@ -297,33 +348,50 @@ def main(argv: list[str]) -> int:
         return ExitCode.USAGE
 
     runs = 0
+    current: Check | None = None  # the run going on, at most one
+    waiting: list[Kata] = []  # katas saved meanwhile, to run next
+    announced = False
     try:
         if start is None:
             print("every kata passes its tests; save any kata's file to re-run its tests")
         else:
-            _report(root, start)
-            runs += 1
-        if args.max_runs is not None and runs >= args.max_runs:
-            return ExitCode.OK
-        ready = False
+            current = _start(start, root)
         for changes in watch(
             exercises,
             debounce=args.debounce,
             step=50,
-            rust_timeout=READY_MS,
+            rust_timeout=POLL_MS,
             yield_on_timeout=True,
         ):
-            if not ready:
-                # The first yield (a timeout or a change) means the operating system's watch is in place.
-                ready = True
-                print("watching exercises/ (save a kata's file to re-run its tests; Ctrl-C to stop)", flush=True)
-            changed = {kata_of(path, exercises) for _, path in changes} - {None}
-            for kata in sorted(changed, key=lambda k: k.number):
-                _report(root, kata)
+            # Each yield (a change, or POLL_MS without one) is a chance to read the run going on; the first
+            # also means that the operating system's watch is in place.
+            changed = sorted({kata_of(path, exercises) for _, path in changes} - {None}, key=lambda k: k.number)
+            if current is not None and current.kata in changed:
+                current.cancel()  # its outcome would be about a file that is no more
+                now = time.strftime("%H:%M:%S")
+                print(
+                    f"[{now}] {current.kata.label}: saved again while its tests ran: that run is cancelled", flush=True
+                )
+                current = None
+            waiting += [k for k in changed if k not in waiting]
+            if current is not None:
+                run = current.poll()
+                if run is None:
+                    continue
+                _report(root, current, run)
+                current = None
                 runs += 1
                 if args.max_runs is not None and runs >= args.max_runs:
                     return ExitCode.OK
+            if not announced:
+                announced = True
+                print("watching exercises/ (save a kata's file to re-run its tests; Ctrl-C to stop)", flush=True)
+            if waiting:
+                current = _start(waiting.pop(0), root)
     except KeyboardInterrupt:
         pass
+    finally:
+        if current is not None:
+            current.cancel()
     print("\nstopped watching", flush=True)
     return ExitCode.OK

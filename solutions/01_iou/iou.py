@@ -73,7 +73,7 @@ def generalized_box_iou(boxes1: np.ndarray, boxes2: np.ndarray) -> np.ndarray:
 
 
 def _as_float_pair(boxes1: np.ndarray, boxes2: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Both box arrays as (N, 4) and (M, 4) arrays of their common float dtype."""
+    """Optional helper: both box arrays as (N, 4) and (M, 4) arrays of their common float dtype."""
     ### BEGIN SOLUTION
     boxes1, boxes2 = np.asarray(boxes1), np.asarray(boxes2)
     dtype = np.result_type(boxes1, boxes2, np.float32)
@@ -82,7 +82,8 @@ def _as_float_pair(boxes1: np.ndarray, boxes2: np.ndarray) -> tuple[np.ndarray, 
 
 
 def _intersection(boxes1: np.ndarray, boxes2: np.ndarray, enclosing: bool = False) -> np.ndarray:
-    """(N, M) areas of the pairwise intersections, or of the enclosing boxes when ``enclosing`` is True."""
+    """Optional helper: (N, M) areas of the pairwise intersections, or of the enclosing boxes when
+    ``enclosing`` is True."""
     ### BEGIN SOLUTION
     lo, hi = (np.minimum, np.maximum) if enclosing else (np.maximum, np.minimum)
     width = hi(boxes1[:, None, 2], boxes2[None, :, 2])

@@ -149,7 +149,7 @@ def decode_boxes(
 
 
 def _as_float_pair(first: np.ndarray, second: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Both (N, 4) arrays in their common float dtype (float32 stays float32)."""
+    """Optional helper: both (N, 4) arrays in their common float dtype (float32 stays float32)."""
     ### BEGIN SOLUTION
     first, second = np.asarray(first), np.asarray(second)
     dtype = np.result_type(first, second, np.float32)
@@ -158,7 +158,7 @@ def _as_float_pair(first: np.ndarray, second: np.ndarray) -> tuple[np.ndarray, n
 
 
 def _sizes_and_centres(boxes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """(widths, heights, centre x, centre y) of (N, 4) boxes, each (N,)."""
+    """Optional helper: (widths, heights, centre x, centre y) of (N, 4) boxes, each (N,)."""
     ### BEGIN SOLUTION
     widths = boxes[:, 2] - boxes[:, 0]
     heights = boxes[:, 3] - boxes[:, 1]

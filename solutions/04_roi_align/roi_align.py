@@ -7,8 +7,8 @@ one pixel of the border are clamped onto it.
 
 Arrays are NumPy arrays; float32 and float64 are accepted and the result has the inputs' float dtype
 (``np.result_type`` of the float inputs). No Python loop over RoIs, bins or samples is needed: bilinear
-interpolation is separable, and the sample grid is the same for every channel. (This solution also places
-the samples in the input dtype and in the C++ kernel's order of operations; other orders agree to rounding.)
+interpolation is separable, and the sample grid is the same for every channel. (Sample positions computed in
+the input dtype, in the C++ kernel's order of operations, match it exactly; other orders agree to rounding.)
 """
 
 import numpy as np
@@ -147,7 +147,7 @@ def roi_align(
 
 
 def _sample_coords(start: np.ndarray, bin_size: np.ndarray, n_bins: int, grid: int) -> np.ndarray:
-    """(R, n_bins, grid) sample coordinates along one axis for R RoIs: bin ``b``, sample ``i`` at
+    """Optional helper: (R, n_bins, grid) sample coordinates along one axis for R RoIs: bin ``b``, sample ``i`` at
     ``start + b * bin_size + (i + 0.5) * bin_size / grid``, evaluated left to right in the input dtype."""
     ### BEGIN SOLUTION
     T = start.dtype.type
@@ -159,7 +159,7 @@ def _sample_coords(start: np.ndarray, bin_size: np.ndarray, n_bins: int, grid: i
 
 
 def _axis_taps(coords: np.ndarray, size: int):
-    """The two neighbours of each coordinate along one axis of length ``size`` and their weights.
+    """Optional helper: the two neighbours of each coordinate along one axis of length ``size`` and their weights.
 
     Returns ``(low, high, w_low, w_high)``, each shaped like ``coords``: integer indices in ``[0, size)``
     and weights that sum to 1, or both 0 where the coordinate is outside ``[-1, size]`` (so that the

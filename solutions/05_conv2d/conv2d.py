@@ -96,7 +96,7 @@ def conv2d_backward(dout, cache):
 
 
 def _pair(value):
-    """``(v, v)`` for an int ``v``; a pair of ints unchanged."""
+    """Optional helper: ``(v, v)`` for an int ``v``; a pair of ints unchanged."""
     ### BEGIN SOLUTION
     if np.ndim(value) == 0:
         return int(value), int(value)
@@ -106,8 +106,8 @@ def _pair(value):
 
 
 def _output_size(H, W, KH, KW, stride, padding, dilation):
-    """(OH, OW): how many windows of the dilated kernel fit along each padded axis, at the given stride.
-    ``stride``, ``padding`` and ``dilation`` are (h, w) pairs; raises ValueError when none fits."""
+    """Optional helper: (OH, OW), how many windows of the dilated kernel fit along each padded axis, at the
+    given stride. ``stride``, ``padding`` and ``dilation`` are (h, w) pairs; raises ValueError when none fits."""
     ### BEGIN SOLUTION
     (sh, sw), (ph, pw), (dh, dw) = stride, padding, dilation
     OH = (H + 2 * ph - dh * (KH - 1) - 1) // sh + 1
@@ -119,7 +119,7 @@ def _output_size(H, W, KH, KW, stride, padding, dilation):
 
 
 def _im2col(x, KH, KW, stride, padding, dilation, groups):
-    """im2col of x (N, C, H, W): an (N, G, Cg*KH*KW, OH*OW) contiguous array whose column p in group g
+    """Optional helper: im2col of x (N, C, H, W): an (N, G, Cg*KH*KW, OH*OW) contiguous array whose column p in group g
     holds the window of output pixel p, its rows ordered (channel, kernel row, kernel column) as in
     ``w[f].ravel()``. ``stride``, ``padding`` and ``dilation`` are (h, w) pairs."""
     ### BEGIN SOLUTION
@@ -138,9 +138,9 @@ def _im2col(x, KH, KW, stride, padding, dilation, groups):
 
 
 def _col2im(dcols, H, W, stride, padding, dilation):
-    """col2im, the adjoint of the im2col gather: add each window's gradient ``dcols`` (N, C, KH, KW, OH, OW)
-    onto the pixel of the (N, C, H, W) input it was read from, dropping the share that fell on padding.
-    ``stride``, ``padding`` and ``dilation`` are (h, w) pairs."""
+    """Optional helper: col2im, the adjoint of the im2col gather: add each window's gradient ``dcols``
+    (N, C, KH, KW, OH, OW) onto the pixel of the (N, C, H, W) input it was read from, dropping the share that
+    fell on padding. ``stride``, ``padding`` and ``dilation`` are (h, w) pairs."""
     ### BEGIN SOLUTION
     (sh, sw), (ph, pw), (dh, dw) = stride, padding, dilation
     N, C, KH, KW, OH, OW = dcols.shape

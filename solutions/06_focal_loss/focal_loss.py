@@ -105,7 +105,7 @@ def sigmoid_focal_loss_grad(
 
 
 def _check_arguments(alpha: float, reduction: str) -> None:
-    """Raise ValueError for an alpha outside [0, 1] other than -1, or an unknown reduction."""
+    """Optional helper: raise ValueError for an alpha outside [0, 1] other than -1, or an unknown reduction."""
     ### BEGIN SOLUTION
     if not (0 <= alpha <= 1) and alpha != -1:
         raise ValueError(f"alpha must be in [0, 1], or -1 to disable the weighting; got {alpha!r}")
@@ -115,7 +115,7 @@ def _check_arguments(alpha: float, reduction: str) -> None:
 
 
 def _as_float_pair(logits: np.ndarray, targets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Both arrays in their common float dtype (float32 at least)."""
+    """Optional helper: both arrays in their common float dtype (float32 at least)."""
     ### BEGIN SOLUTION
     logits, targets = np.asarray(logits), np.asarray(targets)
     dtype = np.result_type(logits, targets, np.float32)
@@ -124,7 +124,8 @@ def _as_float_pair(logits: np.ndarray, targets: np.ndarray) -> tuple[np.ndarray,
 
 
 def _sigmoid_parts(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``sigmoid(x)``, ``sigmoid(-x)`` and ``log(1 + exp(-|x|))``, from one exp of a non-positive number."""
+    """Optional helper: ``sigmoid(x)``, ``sigmoid(-x)`` and ``log(1 + exp(-|x|))``, from one exp of a
+    non-positive number."""
     ### BEGIN SOLUTION
     e = np.exp(-np.abs(x))  # in (0, 1]: cannot overflow
     tail = np.log1p(e)
@@ -138,7 +139,7 @@ def _sigmoid_parts(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def _cross_entropy(x: np.ndarray, t: np.ndarray, tail: np.ndarray) -> np.ndarray:
-    """Binary cross-entropy with logits, ``softplus(x) - t x``, as ``x (1 - t) + tail`` for x >= 0 and
+    """Optional helper: binary cross-entropy with logits, ``softplus(x) - t x``, as ``x (1 - t) + tail`` for x >= 0 and
     ``-x t + tail`` for x < 0: products of non-negative numbers, so no cancellation at large |x|."""
     ### BEGIN SOLUTION
     ce = np.where(x >= 0, 1 - t, -t)
@@ -149,14 +150,14 @@ def _cross_entropy(x: np.ndarray, t: np.ndarray, tail: np.ndarray) -> np.ndarray
 
 
 def _alpha_weight(t: np.ndarray, alpha: float) -> np.ndarray:
-    """``alpha_t = alpha t + (1 - alpha)(1 - t)``."""
+    """Optional helper: ``alpha_t = alpha t + (1 - alpha)(1 - t)``."""
     ### BEGIN SOLUTION
     return alpha * t + (1 - alpha) * (1 - t)
     ### END SOLUTION
 
 
 def _reduce(loss: np.ndarray, reduction: str):
-    """Apply the reduction: the array itself, its mean over all elements, or its sum."""
+    """Optional helper: apply the reduction: the array itself, its mean over all elements, or its sum."""
     ### BEGIN SOLUTION
     if reduction == "sum":
         return loss.sum()
