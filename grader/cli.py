@@ -57,8 +57,11 @@ def _grade_parser() -> argparse.ArgumentParser:
         choices=[b.value for b in Backend],
         help="where the submission's code runs (default: bwrap where it works, else none, unprotected)",
     )
-    p.add_argument("--explain", action="store_true",
-                   help="profile a too-slow kata to show where its time goes (default for exercises/)")
+    p.add_argument(
+        "--explain",
+        action="store_true",
+        help="profile a too-slow kata to show where its time goes (default for exercises/)",
+    )
     p.add_argument("--quiet", action="store_true", help="no progress lines")
     return p
 
