@@ -2,17 +2,20 @@
 
 For each kata it grades the reference solution (must pass every time) and each known-slow submission in
 tests/submissions/ (``CAUGHT_BY = "speed"``, must fail every time), and prints the spread of the measured
-ratios against the target. Usage::
+ratios against the target. ``make bench-stability`` runs it 20 times per load; the test suite grades the same
+speed checks once, with the other core busy (``tests/test_speed_stability.py``). Usage::
 
     python benchmarks/speed_stability.py [--runs 10] [--load busy|quiet|both] [--json FILE] [SLUG ...]
 
 ``--json FILE`` also saves every run's ratio and verdict (``bench.py`` puts them in the benchmark report).
 """
+
 from __future__ import annotations
 
 import argparse
 import ast
 import json
+import os
 import shutil
 import statistics
 import subprocess
@@ -32,28 +35,41 @@ def slow_submissions(slug: str) -> list[Path]:
     found = []
     for path in sorted((REPO / "tests" / "submissions" / slug).glob("*.py")):
         for node in ast.parse(path.read_text()).body:
-            if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", None) == "CAUGHT_BY":
-                if ast.literal_eval(node.value) == "speed":
-                    found.append(path)
+            is_caught_by = isinstance(node, ast.Assign) and getattr(node.targets[0], "id", None) == "CAUGHT_BY"
+            if is_caught_by and ast.literal_eval(node.value) == "speed":
+                found.append(path)
     return found
 
 
-def layout(root: Path, katas, variant: str) -> Path:
-    """An impl folder with, for each kata, the reference solution or the named slow submission."""
+def reference_and_slow(katas) -> dict[str, dict[str, Path]]:
+    """The study's submissions, by variant: ``{"reference": {slug: solution}, "python_loop": {slug: file}, ...}``
+    (each known-slow submission under its file name, beside the other katas' submissions of that name)."""
+    variants = {"reference": {k.slug: REPO / "solutions" / k.folder / k.filename for k in katas}}
     for kata in katas:
+        for path in slow_submissions(kata.slug):
+            variants.setdefault(path.stem, {})[kata.slug] = path
+    return variants
+
+
+def layout(root: Path, files: dict[str, Path]) -> Path:
+    """An impl folder with, for each kata of ``files`` (``{slug: file}``), that file as the kata's submission and
+    the reference solution beside it as ``_reference.py`` (the known-bad submissions import from it)."""
+    for slug, source in files.items():
+        kata = registry.find(slug)
         folder = root / kata.folder
         folder.mkdir(parents=True, exist_ok=True)
-        solution = REPO / "solutions" / kata.folder / kata.filename
-        shutil.copy(solution, folder / "_reference.py")
-        source = solution if variant == "reference" else REPO / "tests" / "submissions" / kata.slug / f"{variant}.py"
+        shutil.copy(REPO / "solutions" / kata.folder / kata.filename, folder / "_reference.py")
         shutil.copy(source, folder / kata.filename)
     return root
 
 
 @contextmanager
 def busy_core(enabled: bool):
-    """Keep one core spinning (the machine's other core, on a 2-core machine) while grading."""
-    proc = subprocess.Popen([sys.executable, "-c", "while True: pass"]) if enabled else None
+    """Keep one core spinning (the machine's other core, on a 2-core machine) while grading. The grader runs a
+    kata on the highest CPU it may use; the spinner keeps off that one when there are others."""
+    cpus = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
+    pin = f"import os; os.sched_setaffinity(0, {set(cpus[:-1])})\n" if len(cpus) > 1 else ""
+    proc = subprocess.Popen([sys.executable, "-c", pin + "while True: pass"]) if enabled else None
     try:
         yield
     finally:
@@ -62,44 +78,73 @@ def busy_core(enabled: bool):
             proc.wait()
 
 
-def speed_ratios(impl: Path, katas) -> dict[str, dict]:
+def speed_ratios(impl: Path, slugs: list[str], grader_args: tuple[str, ...] = ()) -> dict[str, dict]:
+    """The speed check of each kata of ``slugs`` in ``impl``: one grader run, ``--only speed`` (plus
+    ``grader_args``)."""
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "report.json"
-        subprocess.run(
-            [sys.executable, "-m", "grader", *[k.slug for k in katas], "--impl", str(impl), "--only", "speed",
-             "--json", str(out), "--quiet"],
-            cwd=REPO, capture_output=True, text=True, timeout=1800,
+        proc = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "grader",
+                *slugs,
+                "--impl",
+                str(impl),
+                "--only",
+                "speed",
+                *grader_args,
+                "--json",
+                str(out),
+                "--quiet",
+            ],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=1800,
         )
+        if not out.exists():
+            raise RuntimeError(f"the grader wrote no report (exit code {proc.returncode}): {proc.stderr[-2000:]}")
         report = json.loads(out.read_text())
     return {k["kata"]: k["checks"]["speed"] for k in report["katas"]}
 
 
-def study(katas, runs: int, busy: bool) -> dict[tuple[str, str], list[dict]]:
-    """{(slug, variant): [speed check result per run]}"""
-    variants = {"reference": list(katas)}
-    for kata in katas:
-        for path in slow_submissions(kata.slug):
-            variants.setdefault(path.stem, []).append(kata)
+def study(
+    katas, runs: int, busy: bool, variants: dict[str, dict[str, Path]] | None = None, grader_args: tuple[str, ...] = ()
+):
+    """{(slug, variant): [speed check result per run]} for ``variants`` (``{variant: {slug: file}}``, one grader
+    run each; default: the reference solutions and the known-slow submissions of ``katas``). ``grader_args``:
+    more options for each grader run (the tests pass an empty ``--hidden`` folder: they check the hidden tests
+    apart, so the speed check's gate runs the visible tests only)."""
+    variants = reference_and_slow(katas) if variants is None else variants
     results: dict[tuple[str, str], list[dict]] = {}
     with tempfile.TemporaryDirectory() as tmp, busy_core(busy):
-        impls = {v: layout(Path(tmp) / v, ks, v) for v, ks in variants.items()}
+        impls = {v: layout(Path(tmp) / v, files) for v, files in variants.items()}
         for _ in range(runs):
-            for variant, ks in variants.items():
-                for slug, check in speed_ratios(impls[variant], ks).items():
+            for variant, files in variants.items():
+                for slug, check in speed_ratios(impls[variant], list(files), grader_args).items():
                     results.setdefault((slug, variant), []).append(check)
     return results
 
 
 def summarise(results, label: str) -> list[str]:
-    lines = [f"| kata | submission | load | runs | ratio min | median | max | target | passed |", "|---|---|---|---|---|---|---|---|---|"]
+    lines = [
+        "| kata | submission | load | runs | ratio min | median | max | target | passed |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
     for (slug, variant), checks in sorted(results.items()):
         ratios = [c["ratio"] for c in checks if c.get("ratio") is not None]
         passed = sum(c["status"] == "passed" for c in checks)
         bound = ">" if any(c.get("details", {}).get("lower_bound") for c in checks) else ""
-        fmt = lambda x: f"{bound}{x:.1f}x"  # noqa: E731
-        spread = (fmt(min(ratios)), fmt(statistics.median(ratios)), fmt(max(ratios))) if ratios else ("-", "-", "-")
+        spread = (
+            tuple(f"{bound}{x:.1f}x" for x in (min(ratios), statistics.median(ratios), max(ratios)))
+            if ratios
+            else ("-", "-", "-")
+        )
         target = checks[0].get("target")
-        lines.append(f"| {slug} | {variant} | {label} | {len(checks)} | {' | '.join(spread)} | {target:g}x | {passed}/{len(checks)} |")
+        lines.append(
+            f"| {slug} | {variant} | {label} | {len(checks)} | {' | '.join(spread)} | {target:g}x | {passed}/{len(checks)} |"
+        )
     return lines
 
 
@@ -116,14 +161,20 @@ def run_study(katas, runs: int, loads: list[bool], log=print) -> dict:
             want = "passed" if variant == "reference" else "failed"
             flips = sum(c["status"] != want for c in checks)
             record["flips"] += flips
-            record["rows"].append({
-                "kata": slug, "submission": variant, "load": label, "expected": want, "flips": flips,
-                "target": checks[0].get("target"),
-                "ratios": [c.get("ratio") for c in checks],
-                "statuses": [c["status"] for c in checks],
-                "lower_bound": any(c.get("details", {}).get("lower_bound") for c in checks),
-                "baseline_ms": [c.get("details", {}).get("baseline_ms") for c in checks],
-            })
+            record["rows"].append(
+                {
+                    "kata": slug,
+                    "submission": variant,
+                    "load": label,
+                    "expected": want,
+                    "flips": flips,
+                    "target": checks[0].get("target"),
+                    "ratios": [c.get("ratio") for c in checks],
+                    "statuses": [c["status"] for c in checks],
+                    "lower_bound": any(c.get("details", {}).get("lower_bound") for c in checks),
+                    "baseline_ms": [c.get("details", {}).get("baseline_ms") for c in checks],
+                }
+            )
     record["seconds"] = time.perf_counter() - t0
     return record
 

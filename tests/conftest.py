@@ -1,7 +1,11 @@
 """Shared helpers for the grader's own tests: run the grader as a learner would, and lay out submissions."""
+
 from __future__ import annotations
 
+import ast
+import importlib.util
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -12,6 +16,71 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 SUBMISSIONS = Path(__file__).with_name("submissions")
+KNOWN_BAD = sorted(p for p in SUBMISSIONS.glob("*/*.py") if not p.name.startswith("_"))
+
+
+def caught_by(path: Path):
+    """A known-bad submission's ``CAUGHT_BY``: "hidden", "speed" or None."""
+    for node in ast.parse(path.read_text()).body:
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "CAUGHT_BY" for t in node.targets):
+            return ast.literal_eval(node.value)
+    raise AssertionError(f"{path} does not declare CAUGHT_BY")
+
+
+def batches(paths: list[Path]) -> list[dict[str, Path]]:
+    """Known-bad submissions in batches for one grader run each: batch k holds the k-th submission of each kata
+    (``{slug: file}``)."""
+    out: list[dict[str, Path]] = []
+    seen: dict[str, int] = {}
+    for path in paths:
+        slug = path.parent.name
+        k = seen[slug] = seen.get(slug, -1) + 1
+        if k == len(out):
+            out.append({})
+        out[k][slug] = path
+    return out
+
+
+# The known-bad submissions whose speed check runs: correct, so visible and hidden pass.
+SPEED_BATCHES = batches([p for p in KNOWN_BAD if caught_by(p) != "hidden"])
+
+
+def load_speed_stability():
+    spec = importlib.util.spec_from_file_location("speed_stability", REPO / "benchmarks" / "speed_stability.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def pytest_configure(config):
+    """Under pytest-xdist, each worker keeps to its own share of the CPUs. The grader pins each kata's judge
+    and worker to the highest CPU it may use, so without this every worker's grading would share one core."""
+    worker, count = os.environ.get("PYTEST_XDIST_WORKER"), os.environ.get("PYTEST_XDIST_WORKER_COUNT")
+    if worker and count and hasattr(os, "sched_setaffinity"):
+        cpus = sorted(os.sched_getaffinity(0))
+        index, count = int(worker.removeprefix("gw")), int(count)
+        if len(cpus) > 1 and count > 1:
+            os.sched_setaffinity(0, set(cpus[index % len(cpus) :: count]))
+
+
+# Fixtures that run speed checks whose verdicts their readers assert: every test using one is a timing test.
+TIMING_FIXTURES = {"solutions_run", "busy_speed_checks", "solved_course_runs"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark ``timing`` every test that reads a timing fixture, so that it runs in the serial part of the suite
+    (``make test``), never beside other tests. Then put the modules with the longest work first (those with
+    ``notebooks`` tests, then those with ``slow`` ones), each module kept whole: pytest-xdist (``--dist loadscope
+    --no-loadscope-reorder``) hands out work in this order, so that no long module starts last."""
+    for item in items:
+        if TIMING_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.timing)
+    rank: dict[str, int] = {}
+    for item in items:
+        module = item.nodeid.split("::")[0]
+        weight = 0 if item.get_closest_marker("notebooks") else 1 if item.get_closest_marker("slow") else 2
+        rank[module] = min(rank.get(module, 2), weight)
+    items.sort(key=lambda item: rank[item.nodeid.split("::")[0]])  # stable: each module's order is kept
 
 
 @dataclass
@@ -36,7 +105,10 @@ def run_grader(*args: str, tmp_path: Path, timeout: float = 900) -> GradeRun:
     out = tmp_path / f"report-{len(list(tmp_path.glob('report-*.json')))}.json"
     proc = subprocess.run(
         [sys.executable, "-m", "grader", *args, "--json", str(out), "--quiet"],
-        cwd=REPO, capture_output=True, text=True, timeout=timeout,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
     )
     report = json.loads(out.read_text()) if out.exists() else None
     return GradeRun(proc.returncode, proc.stdout, proc.stderr, report)
@@ -62,6 +134,14 @@ def make_impl(root: Path, slug: str, source: str | Path) -> Path:
     return root
 
 
+def make_batch(root: Path, submissions: dict[str, Path]) -> Path:
+    """One folder laid out like exercises/ holding one submission for each of several katas (``{slug: file}``):
+    one grader run grades them all, each kata still in a subprocess of its own."""
+    for slug, path in submissions.items():
+        make_impl(root, slug, path)
+    return root
+
+
 def copy_solution(root: Path, slug: str) -> Path:
     folder = kata_folder(slug)
     (root / folder).mkdir(parents=True, exist_ok=True)
@@ -71,11 +151,32 @@ def copy_solution(root: Path, slug: str) -> Path:
 
 @pytest.fixture(scope="session")
 def solutions_run(tmp_path_factory) -> GradeRun:
-    """One full grading of the reference solutions, shared by the tests that read it."""
-    return run_grader("--impl", "solutions", tmp_path=tmp_path_factory.mktemp("solutions"))
+    """One full grading of the reference solutions, with the machine's other core kept busy (the harder case for
+    the speed checks), shared by the tests that read it."""
+    with load_speed_stability().busy_core(True):
+        return run_grader("--impl", "solutions", tmp_path=tmp_path_factory.mktemp("solutions"))
 
 
 @pytest.fixture(scope="session")
 def stubs_run(tmp_path_factory) -> GradeRun:
     """One full grading of the generated stubs in exercises/."""
     return run_grader(tmp_path=tmp_path_factory.mktemp("stubs"))
+
+
+@pytest.fixture(scope="session")
+def busy_speed_checks(tmp_path_factory) -> dict[tuple[str, str], dict]:
+    """The speed check of every known-bad submission that reaches it (``CAUGHT_BY = "speed"`` or None), graded
+    once, ``--only speed``, with the machine's other core kept busy: ``{(slug, "known-bad-K"): check}`` (batch K
+    of ``SPEED_BATCHES``). Read by test_known_bad.py and test_speed_stability.py.
+
+    Their hidden tests are checked apart (test_known_bad.py, with the tests that time nothing), so these runs get
+    an empty hidden-tests folder: the speed check's gate runs the visible tests only, and the hidden ones are not
+    run a second time here."""
+    from grader import registry
+
+    variants = {f"known-bad-{k}": batch for k, batch in enumerate(SPEED_BATCHES)}
+    no_hidden = tmp_path_factory.mktemp("no-hidden-tests")
+    results = load_speed_stability().study(
+        list(registry.KATAS), runs=1, busy=True, variants=variants, grader_args=("--hidden", str(no_hidden))
+    )
+    return {key: checks[0] for key, checks in results.items()}

@@ -9,39 +9,71 @@ tests are about is the commands and the files, not the build. It copies the chec
 40 s of compiling on a fresh copy): numba checks each entry against its source file and recompiles whatever
 does not match, so the copy can only save time.
 """
+
 from __future__ import annotations
 
 import csv
 import json
 import os
+import queue
 import re
 import shutil
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import REPO
+
 from grader import registry
 from grader.registry import GROUPS
-from grader.dev.stubs import BEGIN, END
+from grader.stubs import BEGIN, END
 
 # Inputs each action documents in its action.yml at the version the workflow uses (read in the actions'
 # repositories): name -> (all inputs, required inputs).
 DOCUMENTED_INPUTS = {
     # actions/checkout@v4 action.yml
     "actions/checkout@v4": (
-        {"repository", "ref", "token", "ssh-key", "ssh-known-hosts", "ssh-strict", "ssh-user", "persist-credentials",
-         "path", "clean", "filter", "sparse-checkout", "sparse-checkout-cone-mode", "fetch-depth", "fetch-tags",
-         "show-progress", "lfs", "submodules", "set-safe-directory", "github-server-url"},
+        {
+            "repository",
+            "ref",
+            "token",
+            "ssh-key",
+            "ssh-known-hosts",
+            "ssh-strict",
+            "ssh-user",
+            "persist-credentials",
+            "path",
+            "clean",
+            "filter",
+            "sparse-checkout",
+            "sparse-checkout-cone-mode",
+            "fetch-depth",
+            "fetch-tags",
+            "show-progress",
+            "lfs",
+            "submodules",
+            "set-safe-directory",
+            "github-server-url",
+        },
         set(),
     ),
     # actions/setup-python@v5 action.yml
     "actions/setup-python@v5": (
-        {"python-version", "python-version-file", "cache", "architecture", "check-latest", "token",
-         "cache-dependency-path", "update-environment", "allow-prereleases", "freethreaded"},
+        {
+            "python-version",
+            "python-version-file",
+            "cache",
+            "architecture",
+            "check-latest",
+            "token",
+            "cache-dependency-path",
+            "update-environment",
+            "allow-prereleases",
+            "freethreaded",
+        },
         set(),
     ),
     # classroom-resources/autograding-command-grader@v1 action.yml
@@ -53,8 +85,15 @@ DOCUMENTED_INPUTS = {
     "classroom-resources/autograding-grading-reporter@v1": ({"runners", "token"}, {"runners"}),
     # actions/upload-artifact@v4 action.yml
     "actions/upload-artifact@v4": (
-        {"name", "path", "if-no-files-found", "retention-days", "compression-level", "overwrite",
-         "include-hidden-files"},
+        {
+            "name",
+            "path",
+            "if-no-files-found",
+            "retention-days",
+            "compression-level",
+            "overwrite",
+            "include-hidden-files",
+        },
         {"path"},
     ),
 }
@@ -64,8 +103,13 @@ TOTAL = sum(k.points.total for k in registry.KATAS)
 
 
 def export(kind: str, target: Path, *extra: str) -> subprocess.CompletedProcess:
-    proc = subprocess.run([sys.executable, "-m", "grader", "export", kind, str(target), *extra],
-                          cwd=REPO, capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "grader", "export", kind, str(target), *extra],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     return proc
 
@@ -103,10 +147,8 @@ def grading_steps(workflow: dict) -> list[dict]:
     return [s for s in job_steps(workflow) if s.get("uses") == COMMAND_GRADER]
 
 
-@pytest.fixture(scope="module")
-def course(tmp_path_factory):
-    """A student repository with the hidden repository checked out where the workflow puts it."""
-    base = tmp_path_factory.mktemp("course")
+def make_course(base: Path) -> tuple[Path, Path]:
+    """A student repository with the hidden repository checked out where the workflow puts it, and a HOME."""
     student = base / "student"
     export("student", student)
     export("hidden", student / ".hidden")  # the workflow's `path: .hidden`
@@ -116,36 +158,99 @@ def course(tmp_path_factory):
     return student, home
 
 
+@pytest.fixture(scope="module")
+def course(tmp_path_factory):
+    """A student repository as exported: the stubs, untouched."""
+    return make_course(tmp_path_factory.mktemp("course"))
+
+
 def run_step(step: dict, student: Path, home: Path) -> subprocess.CompletedProcess:
     """One command-grader step, as the action runs it (its timeout is in minutes)."""
-    return subprocess.run(["bash", "-c", step["with"]["command"]], cwd=student, env=step_env(home),
-                          capture_output=True, text=True, timeout=float(step["with"]["timeout"]) * 60)
+    return subprocess.run(
+        ["bash", "-c", step["with"]["command"]],
+        cwd=student,
+        env=step_env(home),
+        capture_output=True,
+        text=True,
+        timeout=float(step["with"]["timeout"]) * 60,
+    )
+
+
+def run_steps_side_by_side(steps: list[dict], student: Path, home: Path) -> dict[str, subprocess.CompletedProcess]:
+    """Steps that time nothing, run two or more at once, each on a CPU of its own (the grader pins a kata's
+    processes to the highest CPU they may use, which would put them all on one)."""
+    cpus: queue.Queue = queue.Queue()
+    for cpu in sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else [None]:
+        cpus.put(cpu)
+
+    def run(step: dict) -> subprocess.CompletedProcess:
+        cpu = cpus.get()
+        try:
+            # bash -c COMMAND as run_step runs it, started by a Python that first pins itself to the CPU
+            pinned = [
+                sys.executable,
+                "-c",
+                "import os, sys; os.sched_setaffinity(0, {int(sys.argv[1])}); "
+                "os.execvp('bash', ['bash', '-c', sys.argv[2]])",
+                str(cpu),
+                step["with"]["command"],
+            ]
+            argv = ["bash", "-c", step["with"]["command"]] if cpu is None else pinned
+            return subprocess.run(
+                argv,
+                cwd=student,
+                env=step_env(home),
+                capture_output=True,
+                text=True,
+                timeout=float(step["with"]["timeout"]) * 60,
+            )
+        finally:
+            cpus.put(cpu)
+
+    with ThreadPoolExecutor(max(cpus.qsize(), 1)) as pool:
+        return dict(zip([s["id"] for s in steps], pool.map(run, steps)))
 
 
 def run_summary(workflow: dict, student: Path, home: Path, out: Path) -> str:
     (step,) = [s for s in job_steps(workflow) if "grader summary" in str(s.get("run", ""))]
-    subprocess.run(["bash", "-c", step["run"]], cwd=student, env=step_env(home, GITHUB_STEP_SUMMARY=str(out)),
-                   check=True, timeout=120)
+    subprocess.run(
+        ["bash", "-c", step["run"]],
+        cwd=student,
+        env=step_env(home, GITHUB_STEP_SUMMARY=str(out)),
+        check=True,
+        timeout=120,
+    )
     return out.read_text()
 
 
 @pytest.fixture(scope="module")
-def step_runs(course):
-    """Every grading step run on the stubs, then on the solutions, then one hidden step without the hidden
-    tests (no secret): exit codes, outputs and the job-summary text of each phase."""
+def stub_runs(course):
+    """Every grading step run on the stubs: exit codes and outputs, and the job-summary text."""
     student, home = course
     workflow = load_workflow(student)
     steps = grading_steps(workflow)
-    runs = {"stubs": {}, "solutions": {}}
-    summaries = {}
-    for phase in ("stubs", "solutions"):
-        if phase == "solutions":
-            for kata in registry.KATAS:
-                shutil.copy(REPO / "solutions" / kata.folder / kata.filename,
-                            student / "exercises" / kata.folder / kata.filename)
-        for step in steps:
-            runs[phase][step["id"]] = run_step(step, student, home)
-        summaries[phase] = run_summary(workflow, student, home, home / f"summary-{phase}.md")
+    runs = {step["id"]: run_step(step, student, home) for step in steps}
+    return {"steps": steps, "runs": runs, "summary": run_summary(workflow, student, home, home / "summary-stubs.md")}
+
+
+@pytest.fixture(scope="module")
+def solved_course_runs(tmp_path_factory):
+    """Every grading step run on the reference solutions, in a course of its own: exit codes, outputs, the
+    job-summary text and the merged report; then one hidden step without the hidden tests (no secret). The speed
+    steps time the solutions: the tests reading this are timing tests (conftest.py marks them)."""
+    student, home = make_course(tmp_path_factory.mktemp("solved-course"))
+    for kata in registry.KATAS:
+        shutil.copy(
+            REPO / "solutions" / kata.folder / kata.filename, student / "exercises" / kata.folder / kata.filename
+        )
+    workflow = load_workflow(student)
+    steps = grading_steps(workflow)
+    timed = [s for s in steps if "--only speed" in s["with"]["command"]]
+    # first the steps that time nothing, side by side; then the speed steps, one at a time, with nothing beside
+    runs = run_steps_side_by_side([s for s in steps if s not in timed], student, home)
+    runs.update({step["id"]: run_step(step, student, home) for step in timed})
+    assert len(runs) == len(steps) and timed
+    summary = run_summary(workflow, student, home, home / "summary-solutions.md")
     report = json.loads((student / "grade-report.json").read_text())
     hidden_step = next(s for s in steps if s["id"].endswith("_hidden"))
     (student / ".hidden").rename(student / ".hidden-absent")
@@ -153,38 +258,45 @@ def step_runs(course):
         no_secret = run_step(hidden_step, student, home)
     finally:
         (student / ".hidden-absent").rename(student / ".hidden")
-    return {"steps": steps, "runs": runs, "summaries": summaries, "report": report, "no_secret": no_secret}
+    return {"steps": steps, "runs": runs, "summary": summary, "report": report, "no_secret": no_secret}
 
 
 def test_steps_import_the_exported_grader(course):
     student, home = course
-    proc = subprocess.run([sys.executable, "-c", "import grader; print(grader.__file__)"], cwd=student,
-                          env=step_env(home), capture_output=True, text=True, check=True)
+    proc = subprocess.run(
+        [sys.executable, "-c", "import grader; print(grader.__file__)"],
+        cwd=student,
+        env=step_env(home),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert Path(proc.stdout.strip()).resolve().is_relative_to(student.resolve())
 
 
-def test_every_step_fails_on_the_stubs(step_runs):
-    failed = {sid: r.returncode for sid, r in step_runs["runs"]["stubs"].items() if r.returncode == 0}
+@pytest.mark.slow
+def test_every_step_fails_on_the_stubs(stub_runs):
+    failed = {sid: r.returncode for sid, r in stub_runs["runs"].items() if r.returncode == 0}
     assert not failed, f"steps passing on untouched stubs: {failed}"
-    points = sum(int(s["with"]["max-score"]) for s in step_runs["steps"] if step_runs["runs"]["stubs"][s["id"]].returncode == 0)
+    points = sum(int(s["with"]["max-score"]) for s in stub_runs["steps"] if stub_runs["runs"][s["id"]].returncode == 0)
     assert points == 0
-    for r in step_runs["runs"]["stubs"].values():
+    for r in stub_runs["runs"].values():
         assert "Traceback" not in r.stderr, r.stderr[-2000:]
-    assert f"0/{TOTAL} points" in step_runs["summaries"]["stubs"]
+    assert f"0/{TOTAL} points" in stub_runs["summary"]
 
 
-def test_every_step_passes_on_the_solutions_and_points_add_up(step_runs):
-    runs = step_runs["runs"]["solutions"]
+def test_every_step_passes_on_the_solutions_and_points_add_up(solved_course_runs):
+    runs = solved_course_runs["runs"]
     failing = {sid: r.stderr[-1500:] for sid, r in runs.items() if r.returncode != 0}
     assert not failing, failing
-    points = sum(int(s["with"]["max-score"]) for s in step_runs["steps"] if runs[s["id"]].returncode == 0)
+    points = sum(int(s["with"]["max-score"]) for s in solved_course_runs["steps"] if runs[s["id"]].returncode == 0)
     assert points == TOTAL
-    assert f"{TOTAL}/{TOTAL} points" in step_runs["summaries"]["solutions"]
-    assert step_runs["report"]["points"] == step_runs["report"]["max_points"] == TOTAL
+    assert f"{TOTAL}/{TOTAL} points" in solved_course_runs["summary"]
+    assert solved_course_runs["report"]["points"] == solved_course_runs["report"]["max_points"] == TOTAL
 
 
-def test_hidden_steps_without_the_secret_score_zero_and_say_why(step_runs):
-    proc = step_runs["no_secret"]
+def test_hidden_steps_without_the_secret_score_zero_and_say_why(solved_course_runs):
+    proc = solved_course_runs["no_secret"]
     assert proc.returncode == 1
     assert "hidden tests not found" in proc.stderr and "Traceback" not in proc.stderr
 
@@ -200,7 +312,8 @@ def test_workflow_has_one_step_per_kata_and_group_worth_its_points(course):
         assert int(w["max-score"]) == kata.points.of(group), step["id"]
         assert 0 < float(w["timeout"]) <= 60  # minutes, as the action expects
         assert f"python -m grader {kata.slug} --only {group}" in w["command"]
-        assert ("--hidden .hidden/hidden_tests" in w["command"]) == (group == "hidden")
+        # speed counts only once the hidden tests pass too: its step needs them as well
+        assert ("--hidden .hidden/hidden_tests" in w["command"]) == (group in ("hidden", "speed"))
         assert "$" not in w["command"]  # nothing from the workflow's environment reaches the command
     ids = [s["id"] for s in steps]
     assert len(set(ids)) == len(ids) and all(re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", i) for i in ids)
@@ -241,9 +354,12 @@ def test_workflow_shape_and_documented_inputs(course):
     assert "://" not in text  # no index host written into the workflow
     for step in job_steps(workflow):  # every `python -m grader...` of a run step exists in the export
         for module in re.findall(r"python -m (grader[\w.]*)", str(step.get("run", ""))):
-            assert (student / module.replace(".", "/") / "__main__.py").is_file() or \
-                (student / (module.replace(".", "/") + ".py")).is_file(), module
-    after = job_steps(workflow)[job_steps(workflow).index(next(s for s in job_steps(workflow) if s.get("uses") == REPORTER)) + 1:]
+            assert (student / module.replace(".", "/") / "__main__.py").is_file() or (
+                student / (module.replace(".", "/") + ".py")
+            ).is_file(), module
+    after = job_steps(workflow)[
+        job_steps(workflow).index(next(s for s in job_steps(workflow) if s.get("uses") == REPORTER)) + 1 :
+    ]
     assert after and all(s.get("if") == "always()" for s in after)
     assert any(s.get("uses") == "actions/upload-artifact@v4" for s in after)
 
@@ -256,19 +372,29 @@ def test_export_options_and_refusals(tmp_path):
     (job,) = workflow["jobs"].values()
     assert job["env"]["HIDDEN_TESTS_REPO"] == "acme/secret-tests"
     assert "KATA_TOKEN" in job["env"]["HAS_HIDDEN_TESTS"]
-    assert sorted(p.name for p in (target / "exercises").iterdir()) == ["01_iou", "02_nms"]
-    listed = subprocess.run([sys.executable, "-c", "from grader import registry; print([k.slug for k in registry.KATAS])"],
-                            cwd=target, capture_output=True, text=True, check=True)
+    assert sorted(p.name for p in (target / "exercises").iterdir()) == ["01_iou", "02_nms", "conftest.py"]
+    listed = subprocess.run(
+        [sys.executable, "-c", "from grader import registry; print([k.slug for k in registry.KATAS])"],
+        cwd=target,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert listed.stdout.strip() == "['iou', 'nms']"  # the exported grader knows only the course's katas
-    again = subprocess.run([sys.executable, "-m", "grader", "export", "student", str(target)],
-                           cwd=REPO, capture_output=True, text=True)
+    again = subprocess.run(
+        [sys.executable, "-m", "grader", "export", "student", str(target)], cwd=REPO, capture_output=True, text=True
+    )
     assert again.returncode == 2 and "not empty" in again.stderr and "Traceback" not in again.stderr
     (target / ".git").mkdir()
     (target / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
     export("student", target, "--force")
     assert (target / ".git" / "HEAD").is_file() and (target / "exercises" / "07_coco_map").is_dir()
-    bad = subprocess.run([sys.executable, "-m", "grader", "export", "student", str(tmp_path / "x"), "--secret", "GITHUB_X"],
-                         cwd=REPO, capture_output=True, text=True)
+    bad = subprocess.run(
+        [sys.executable, "-m", "grader", "export", "student", str(tmp_path / "x"), "--secret", "GITHUB_X"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+    )
     assert bad.returncode == 2 and not (tmp_path / "x").exists()
 
 
@@ -286,8 +412,12 @@ def _block_lines(path: Path) -> list[str]:
 def _shipped_lines() -> set[str]:
     """Lines the project ships on purpose: the grader (its baselines implement the katas too) and the katas'
     READMEs and visible tests. A solution line found in none of them can only come from a solution."""
-    files = [p for p in (REPO / "grader").rglob("*") if p.suffix in (".py", ".pyx")]
-    files += [p for p in (REPO / "exercises").rglob("*") if p.suffix == ".md" or p.name.startswith("test_")]
+    files = [p for p in (REPO / "grader").rglob("*") if p.suffix in (".py", ".pyx", ".tmpl")]
+    files += [
+        p
+        for p in (REPO / "exercises").rglob("*")
+        if p.suffix == ".md" or (p.name.startswith("test_") and p.suffix == ".py")
+    ]
     return {line.strip() for f in files for line in f.read_text().splitlines()}
 
 
@@ -334,13 +464,15 @@ def test_student_export_holds_no_solution_and_no_hidden_test(tmp_path):
 def test_hidden_export_holds_the_hidden_tests_and_golden_data(tmp_path):
     hidden = tmp_path / "hidden"
     export("hidden", hidden)
-    expected = sorted(p.relative_to(REPO) for p in (REPO / "hidden_tests").rglob("*")
-                      if p.is_file() and "__pycache__" not in p.parts)
+    expected = sorted(
+        p.relative_to(REPO) for p in (REPO / "hidden_tests").rglob("*") if p.is_file() and "__pycache__" not in p.parts
+    )
     got = sorted(p.relative_to(hidden) for p in (hidden / "hidden_tests").rglob("*") if p.is_file())
     assert got == expected
     assert "private" in (hidden / "README.md").read_text()
 
 
+@pytest.mark.timing  # alice's iou is timed: her speed points are asserted
 def test_regrade_uses_the_teachers_tests_and_survives_broken_repositories(tmp_path):
     kata = registry.find("iou")
     students = tmp_path / "students"
@@ -354,13 +486,36 @@ def test_regrade_uses_the_teachers_tests_and_survives_broken_repositories(tmp_pa
     (students / "carol" / "exercises" / kata.folder / kata.filename).write_text("def box_area(:\n")
     out = tmp_path / "grades.csv"
     proc = subprocess.run(
-        [sys.executable, "-m", "grader", "regrade", str(students), "iou", "--hidden", str(REPO / "hidden_tests"),
-         "--csv", str(out)], cwd=REPO, capture_output=True, text=True, timeout=600)
+        [
+            sys.executable,
+            "-m",
+            "grader",
+            "regrade",
+            str(students),
+            "iou",
+            "--hidden",
+            str(REPO / "hidden_tests"),
+            "--csv",
+            str(out),
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert proc.returncode == 0, proc.stderr
     assert "[1/3] alice" in proc.stderr and "Traceback" not in proc.stderr
     rows = {r["student"]: r for r in csv.DictReader(out.open())}
     assert list(rows) == ["alice", "bob", "carol"]
-    assert rows["alice"] == {"student": "alice", "iou_visible": "3", "iou_hidden": "5", "iou_speed": "2", "iou": "10",
-                             "total": "10", "max": "10", "note": ""}
+    assert rows["alice"] == {
+        "student": "alice",
+        "iou_visible": "3",
+        "iou_hidden": "5",
+        "iou_speed": "2",
+        "iou": "10",
+        "total": "10",
+        "max": "10",
+        "note": "",
+    }
     assert rows["bob"]["total"] == "0" and rows["bob"]["iou_visible"] == "0" and rows["bob"]["note"] == ""
     assert rows["carol"]["total"] == "0" and "SyntaxError" in rows["carol"]["note"]

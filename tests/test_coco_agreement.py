@@ -1,5 +1,6 @@
 """Kata 07: the reference solution and the compiled baseline agree with pycocotools on hundreds of seeded
 random datasets full of edge cases, and ``python -m grader.coco`` reproduces pycocotools on COCO JSON."""
+
 import importlib.util
 import json
 from pathlib import Path
@@ -14,7 +15,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _load_solution():
-    spec = importlib.util.spec_from_file_location("coco_map_solution", ROOT / "solutions" / "07_coco_map" / "coco_map.py")
+    spec = importlib.util.spec_from_file_location(
+        "coco_map_solution", ROOT / "solutions" / "07_coco_map" / "coco_map.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -26,9 +29,13 @@ solution = _load_solution()
 def _dataset(seed):
     rng = np.random.default_rng([2026, seed])
     big = seed % 6 == 0
-    return baseline.random_dataset(rng, n_images=int(rng.integers(1, 30 if big else 9)),
-                                   n_classes=int(rng.integers(1, 6)), max_gt=int(rng.integers(1, 15)),
-                                   max_dt=int(rng.integers(1, 40)))
+    return baseline.random_dataset(
+        rng,
+        n_images=int(rng.integers(1, 30 if big else 9)),
+        n_classes=int(rng.integers(1, 6)),
+        max_gt=int(rng.integers(1, 15)),
+        max_dt=int(rng.integers(1, 40)),
+    )
 
 
 @pytest.mark.parametrize("block", range(6))
@@ -45,8 +52,18 @@ def test_random_agreement_with_pycocotools(block):
 
 
 def test_generator_covers_the_hard_cases():
-    seen = dict.fromkeys(["crowd", "area on a bound", "no detections", "no ground truth", ">100 detections",
-                          "class without ground truth", "tied scores"], False)
+    seen = dict.fromkeys(
+        [
+            "crowd",
+            "area on a bound",
+            "no detections",
+            "no ground truth",
+            ">100 detections",
+            "class without ground truth",
+            "tied scores",
+        ],
+        False,
+    )
     for seed in range(360):
         gts, dts = _dataset(seed)
         gt_labels = {int(c) for g in gts for c in g["labels"]}

@@ -1,6 +1,7 @@
 """The conv2d baseline against torch, through both of its algorithms (Winograd F(2x2, 3x3) and im2col), with
 their bands forced small: a band edge that drops or doubles a row, or a tile that reads past an odd border,
 would pass on the one-band shapes of the hidden tests but not here."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -17,9 +18,9 @@ GEOMETRIES = [
     ((1, 5, 7, 10), (3, 5, 3, 3), 1, 0, 1, 1, True),
     ((2, 4, 6, 5), (6, 4, 3, 3), 1, 2, 1, 1, True),
     ((1, 3, 4, 9), (2, 3, 3, 3), 1, (2, 0), 1, 1, True),
-    ((1, 2, 3, 3), (2, 2, 3, 3), 1, 0, 1, 1, True),   # a single output
-    ((1, 2, 1, 1), (3, 2, 3, 3), 1, 1, 1, 1, True),   # a 1x1 image
-    ((0, 3, 5, 5), (4, 3, 3, 3), 1, 1, 1, 1, True),   # an empty batch
+    ((1, 2, 3, 3), (2, 2, 3, 3), 1, 0, 1, 1, True),  # a single output
+    ((1, 2, 1, 1), (3, 2, 3, 3), 1, 1, 1, 1, True),  # a 1x1 image
+    ((0, 3, 5, 5), (4, 3, 3, 3), 1, 1, 1, 1, True),  # an empty batch
     ((1, 4, 11, 7), (6, 2, 3, 2), (2, 1), (1, 2), (1, 2), 2, False),
     ((2, 6, 10, 10), (6, 1, 3, 3), 1, 1, 1, 6, False),  # depthwise
     ((1, 3, 15, 13), (5, 3, 7, 7), 2, 3, 1, 1, False),

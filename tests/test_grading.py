@@ -1,9 +1,11 @@
 """End to end: the reference solutions score full marks, the stubs score 0 cleanly, and the CLI behaves."""
+
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
 
 from conftest import REPO, copy_solution, run_grader
+
 from grader import registry
 
 

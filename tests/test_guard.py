@@ -1,7 +1,8 @@
 """The static scan flags forbidden imports and tampering however they are spelled, and nothing in honest code."""
-import pytest
 
+import pytest
 from conftest import REPO, SUBMISSIONS
+
 from grader.grading.guard import ImportGuard, forbidden_reason, scan_source
 from grader.registry import KATAS, find
 

@@ -3,6 +3,7 @@
 Everything runs in a temporary copy of the repository's layout (``exercises/`` and ``solutions/``) with the
 commands started from there, so the state files (``.grade/``) land in the copy, never in the checkout.
 """
+
 from __future__ import annotations
 
 import functools
@@ -20,8 +21,8 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO
+
 from grader import registry
 from grader.results import CheckResult, KataResult
 
@@ -158,14 +159,27 @@ def test_hint_parser_ignores_headings_in_code_and_stops_at_the_next_section():
 
 
 def check(status: str, points: int, max_points: int, **extra) -> dict:
-    return {"status": status, "message": extra.pop("message", status), "points": points, "max_points": max_points,
-            "passed_tests": None, "total_tests": None, "ratio": None, "target": None, **extra}
+    return {
+        "status": status,
+        "message": extra.pop("message", status),
+        "points": points,
+        "max_points": max_points,
+        "passed_tests": None,
+        "total_tests": None,
+        "ratio": None,
+        "target": None,
+        **extra,
+    }
 
 
 def entry(path: Path, checks: dict, digest: str | None = None) -> dict:
     return {
-        "number": 0, "file": "x", "sha256": digest or sha(path), "graded_at": "2026-01-01T10:00:00+00:00",
-        "checks": checks, "points": sum(c["points"] for c in checks.values()),
+        "number": 0,
+        "file": "x",
+        "sha256": digest or sha(path),
+        "graded_at": "2026-01-01T10:00:00+00:00",
+        "checks": checks,
+        "points": sum(c["points"] for c in checks.values()),
         "max_points": sum(c["max_points"] for c in checks.values()),
     }
 
@@ -181,16 +195,24 @@ def rows(stdout: str) -> dict[str, str]:
 
 
 def test_list_reads_states_from_the_last_grade(repo):
-    all_pass = {"visible": check("passed", 3, 3), "hidden": check("passed", 5, 5),
-                "speed": check("passed", 2, 2, ratio=6.5, target=60.0)}
+    all_pass = {
+        "visible": check("passed", 3, 3),
+        "hidden": check("passed", 5, 5),
+        "speed": check("passed", 2, 2, ratio=6.5, target=60.0),
+    }
     last = {
         "iou": entry(solve(repo, "iou"), all_pass),
         "nms": entry(solve(repo, "nms"), {**all_pass, "speed": check("failed", 0, 2, ratio=31.0, target=15.0)}),
         # graded, then edited
         "anchors": entry(solve(repo, "anchors"), all_pass, digest="0" * 64),
-        "conv2d": entry(solve(repo, "conv2d", lambda s: s + "\n# wip\n"), {
-            "visible": check("failed", 0, 3, message="2 of 19 failed; first: test_stride: AssertionError"),
-            "hidden": check("failed", 0, 5), "speed": check("skipped", 0, 2)}),
+        "conv2d": entry(
+            solve(repo, "conv2d", lambda s: s + "\n# wip\n"),
+            {
+                "visible": check("failed", 0, 3, message="2 of 19 failed; first: test_stride: AssertionError"),
+                "hidden": check("failed", 0, 5),
+                "speed": check("skipped", 0, 2),
+            },
+        ),
         # a grade claiming success does not make an untouched stub started
         "focal_loss": entry(exercise(repo, "focal_loss"), all_pass),
     }
@@ -202,8 +224,13 @@ def test_list_reads_states_from_the_last_grade(repo):
     assert proc.returncode == 0, proc.stderr
     table = rows(proc.stdout)
     expected = {
-        "iou": "fast enough", "nms": "passing", "anchors": "not graded", "roi_align": "not graded",
-        "conv2d": "failing", "focal_loss": "not started", "coco_map": "not started",
+        "iou": "fast enough",
+        "nms": "passing",
+        "anchors": "not graded",
+        "roi_align": "not graded",
+        "conv2d": "failing",
+        "focal_loss": "not started",
+        "coco_map": "not started",
     }
     for slug, state in expected.items():
         assert re.match(rf"{re.escape(KATAS[slug].label)}\s+{state}\s", table[slug] + " "), table[slug]
@@ -267,8 +294,9 @@ def test_grading_exercises_records_the_last_grade_per_kata(repo):
 
 def _result(slug: str, path: Path, **statuses) -> KataResult:
     k = KATAS[slug]
-    checks = {g: CheckResult(g, s, s, k.points.of(g) if s == "passed" else 0, k.points.of(g))
-              for g, s in statuses.items()}
+    checks = {
+        g: CheckResult(g, s, s, k.points.of(g) if s == "passed" else 0, k.points.of(g)) for g, s in statuses.items()
+    }
     return KataResult(k, checks, str(path))
 
 
@@ -279,7 +307,11 @@ def test_state_merges_groups_of_an_unchanged_file_and_replaces_an_edited_one(rep
     state.save([_result("iou", target, visible="passed", hidden="passed", speed="failed")], repo)
     state.save([_result("iou", target, speed="passed")], repo)  # --only speed, same file
     got = state.load(repo)["iou"]
-    assert {g: c["status"] for g, c in got["checks"].items()} == {"visible": "passed", "hidden": "passed", "speed": "passed"}
+    assert {g: c["status"] for g, c in got["checks"].items()} == {
+        "visible": "passed",
+        "hidden": "passed",
+        "speed": "passed",
+    }
     assert got["points"] == got["max_points"] == 10
 
     target.write_text(target.read_text() + "\n")
@@ -300,8 +332,13 @@ class Watch:
 
     def __init__(self, root: Path, *args: str):
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "grader", "watch", *args], cwd=root, env=env(), text=True,
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            [sys.executable, "-m", "grader", "watch", *args],
+            cwd=root,
+            env=env(),
+            text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
             # a terminal's Ctrl-C must reach it even when the test runner ignores SIGINT
             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         )
@@ -319,7 +356,9 @@ class Watch:
             left = deadline - time.monotonic()
             if left <= 0:
                 self.proc.kill()
-                raise AssertionError(f"no line matching {pattern!r} within {timeout} s; output:\n" + "\n".join(self.seen))
+                raise AssertionError(
+                    f"no line matching {pattern!r} within {timeout} s; output:\n" + "\n".join(self.seen)
+                )
             try:
                 line = self.lines.get(timeout=left)
             except queue.Empty:
@@ -426,7 +465,10 @@ def collect(args: tuple[str, ...]) -> subprocess.CompletedProcess:
     """What the editor runs: pytest from the workspace root, with the repository's own configuration."""
     return subprocess.run(
         [sys.executable, "-m", "pytest", *args, "--collect-only", "-q"],
-        cwd=REPO, capture_output=True, text=True, timeout=120,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 

@@ -4,6 +4,7 @@ The baseline is the hidden tests' oracle and the speed check's judge (the speed 
 in the same order), so it must give the reference's answer wherever the contract defines one: zero-area boxes,
 tied and signed-zero scores, negative coordinates, float32 and float64, every threshold.
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -41,8 +42,11 @@ def test_identical_zero_area_boxes(dtype, threshold):
     boxes = np.array([[2, 2, 2, 2], [2, 2, 2, 2], [0, 0, 4, 4], [2, 2, 2, 2], [5, 1, 5, 3]], dtype)
     scores = np.array([0.9, 0.8, 0.7, 0.6, 0.5], dtype)
     same_indices(baseline.nms(boxes, scores, threshold), [0, 1, 2, 3, 4], "nms of zero-area boxes")
-    same_indices(baseline.batched_nms(boxes, scores, np.array([1, 1, 1, 2, 1]), threshold), [0, 1, 2, 3, 4],
-                 "batched_nms of zero-area boxes")
+    same_indices(
+        baseline.batched_nms(boxes, scores, np.array([1, 1, 1, 2, 1]), threshold),
+        [0, 1, 2, 3, 4],
+        "batched_nms of zero-area boxes",
+    )
     for fn, args in (("nms", ()), ("batched_nms", (np.zeros(5, np.int64),))):
         expected = getattr(reference, fn)(boxes, scores, *args, threshold)
         same_indices(getattr(baseline, fn)(boxes, scores, *args, threshold), expected, f"{fn} against the reference")
@@ -53,8 +57,11 @@ def test_golden_data(case):
     boxes, scores, classes = (GOLDEN[f"{case}/{k}"] for k in ("boxes", "scores", "classes"))
     threshold = float(GOLDEN[f"{case}/threshold"])
     same_indices(baseline.nms(boxes, scores, threshold), GOLDEN[f"{case}/keep"], f"nms on golden case {case}")
-    same_indices(baseline.batched_nms(boxes, scores, classes, threshold), GOLDEN[f"{case}/keep_batched"],
-                 f"batched_nms on golden case {case}")
+    same_indices(
+        baseline.batched_nms(boxes, scores, classes, threshold),
+        GOLDEN[f"{case}/keep_batched"],
+        f"batched_nms on golden case {case}",
+    )
 
 
 def random_case(seed):
@@ -85,8 +92,11 @@ def test_random_against_reference(seed):
     boxes, scores, classes, threshold = random_case(seed)
     what = f"seed {seed}: {len(boxes)} {boxes.dtype} boxes, threshold {threshold}"
     same_indices(baseline.nms(boxes, scores, threshold), reference.nms(boxes, scores, threshold), f"nms, {what}")
-    same_indices(baseline.batched_nms(boxes, scores, classes, threshold),
-                 reference.batched_nms(boxes, scores, classes, threshold), f"batched_nms, {what}")
+    same_indices(
+        baseline.batched_nms(boxes, scores, classes, threshold),
+        reference.batched_nms(boxes, scores, classes, threshold),
+        f"batched_nms, {what}",
+    )
 
 
 @pytest.mark.parametrize("n", [1000, 5000, 20000])
@@ -97,14 +107,24 @@ def test_benchmark_inputs(n):
     rng = np.random.default_rng([3, n])
     boxes, scores, obj = baseline.clustered_boxes(rng, n, clusters=320)
     labels = np.where(rng.uniform(size=n) < 0.8, obj % 80, rng.integers(0, 80, size=n))
-    same_indices(baseline.batched_nms(boxes, scores, labels, 0.5), reference.batched_nms(boxes, scores, labels, 0.5),
-                 f"batched_nms, {n} boxes of 80 classes")
+    same_indices(
+        baseline.batched_nms(boxes, scores, labels, 0.5),
+        reference.batched_nms(boxes, scores, labels, 0.5),
+        f"batched_nms, {n} boxes of 80 classes",
+    )
 
 
 def test_score_order_is_the_stable_descending_argsort():
     rng = np.random.default_rng(5)
     special = np.array([np.nan, np.inf, -np.inf, 0.0, -0.0, 1e-45, -1e-45, 3.4e38, -3.4e38], np.float32)
-    scores = np.concatenate([special, special, rng.choice(special, 200), rng.standard_normal(300).astype(np.float32),
-                             rng.integers(-2, 3, 300).astype(np.float32)])
+    scores = np.concatenate(
+        [
+            special,
+            special,
+            rng.choice(special, 200),
+            rng.standard_normal(300).astype(np.float32),
+            rng.integers(-2, 3, 300).astype(np.float32),
+        ]
+    )
     for s in (scores, rng.permutation(scores), scores.astype(np.float64)):
         same_indices(baseline._score_order(s), np.argsort(-s, kind="stable"), f"score order of {s.dtype} scores")

@@ -6,6 +6,7 @@ and ``partial`` the released 01 iou notebook with an answer that passes the visi
 ones (a known-bad submission), which shows that the hidden tests a student never saw come back from the
 gradebook and run. The last tests need no nbgrader: the command's errors and its handling of old gradebooks.
 """
+
 from __future__ import annotations
 
 import base64
@@ -17,24 +18,33 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO, SUBMISSIONS
+
 from grader import registry
+from grader.stubs import BEGIN, END, make_stub
 from grader.teacher import notebooks
-from grader.dev.stubs import BEGIN, END, make_stub
 
 KATAS = registry.KATAS
 PARTIAL = ("iou", "enclosing_not_clamped")  # make grade: visible 7/7, hidden fails
-needs_nbgrader = pytest.mark.skipif(
+_skip_without_nbgrader = pytest.mark.skipif(
     notebooks.nbgrader_available() != "",
     reason=f"nbgrader is not installed ({notebooks.INSTALL_HINT}; make test installs it)",
 )
 
 
+def needs_nbgrader(test):
+    """A test of the nbgrader course: marked ``notebooks`` (``make test-fast`` leaves them out), skipped without
+    nbgrader."""
+    return pytest.mark.notebooks(_skip_without_nbgrader(test))
+
+
 def _cells(path: Path) -> dict[str, str]:
     """A notebook's cells by grade id (cells without one under their index), as source text."""
     nb = json.loads(path.read_text(encoding="utf-8"))
-    return {c["metadata"].get("nbgrader", {}).get("grade_id", str(i)): "".join(c["source"]) for i, c in enumerate(nb["cells"])}
+    return {
+        c["metadata"].get("nbgrader", {}).get("grade_id", str(i)): "".join(c["source"])
+        for i, c in enumerate(nb["cells"])
+    }
 
 
 def _notebook_text(path: Path) -> str:
@@ -65,12 +75,14 @@ def _secrets(kata) -> tuple[list[str], list[str], list[str]]:
     material released on purpose (README, visible tests, stub, runner), and the golden data's base64 lines."""
     folder = kata.folder
     solution = (REPO / "solutions" / folder / kata.filename).read_text()
-    public = "\n".join([
-        (REPO / "exercises" / folder / "README.md").read_text(),
-        (REPO / "exercises" / folder / kata.visible_test_file).read_text(),
-        make_stub(solution),
-        notebooks.RUNNER,
-    ])
+    public = "\n".join(
+        [
+            (REPO / "exercises" / folder / "README.md").read_text(),
+            (REPO / "exercises" / folder / kata.visible_test_file).read_text(),
+            make_stub(solution),
+            notebooks.RUNNER,
+        ]
+    )
     solution_lines = [ln for ln in _block_lines(solution) if ln not in public]
     hidden_dir = REPO / "hidden_tests" / folder
     hidden = (hidden_dir / f"test_{kata.slug}_hidden.py").read_text()
@@ -142,15 +154,20 @@ def course(tmp_path_factory):
         + "_reference.__dict__.update(globals())\nsys.modules['_reference'] = _reference\n\n"
         + mistake
     )
-    _answer_with(notebooks.notebook_path(course, kata, "release"), answer,
-                 _student(course, "submitted", "partial", kata))
+    _answer_with(
+        notebooks.notebook_path(course, kata, "release"), answer, _student(course, "submitted", "partial", kata)
+    )
 
     # validate reads only release/, so it runs beside autograde (each starts one kernel per notebook)
     start = time.perf_counter()
     released = [str(notebooks.notebook_path(course, k, "release")) for k in KATAS]
     validate = subprocess.Popen(
         [sys.executable, "-m", "nbgrader", "validate", "--invert", *released],
-        cwd=course, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=course,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     autograde = _run([sys.executable, "-m", "nbgrader", "autograde", "*"], course, env)
     times["autograde"] = time.perf_counter() - start
@@ -179,9 +196,15 @@ def test_course_layout_and_points_follow_the_registry(course):
     for kata in KATAS:
         for step in ("source", "release"):
             nb = json.loads(notebooks.notebook_path(root, kata, step).read_text())
-            graded = {c["metadata"]["nbgrader"]["grade_id"]: c["metadata"]["nbgrader"]["points"]
-                      for c in nb["cells"] if c["metadata"].get("nbgrader", {}).get("grade")}
-            assert graded == {"visible_tests": kata.points.visible, "hidden_tests": kata.points.hidden}, (kata.slug, step)
+            graded = {
+                c["metadata"]["nbgrader"]["grade_id"]: c["metadata"]["nbgrader"]["points"]
+                for c in nb["cells"]
+                if c["metadata"].get("nbgrader", {}).get("grade")
+            }
+            assert graded == {"visible_tests": kata.points.visible, "hidden_tests": kata.points.hidden}, (
+                kata.slug,
+                step,
+            )
             first = "".join(nb["cells"][0]["source"])
             assert "make grade" in first and "30 s" in first and "Speed is not graded" in first
 
@@ -258,7 +281,9 @@ def test_release_holds_no_solution_code_and_no_hidden_tests(course):
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "grader", "notebooks", *args], cwd=REPO, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "grader", "notebooks", *args], cwd=REPO, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_refuses_a_folder_that_is_not_a_course(tmp_path):
@@ -276,7 +301,8 @@ def test_no_release_writes_source_notebooks_only(tmp_path):
     proc = _cli(str(tmp_path / "c"), "nms", "--no-release")
     assert proc.returncode == 0, proc.stderr
     assert sorted(str(p.relative_to(tmp_path / "c")) for p in (tmp_path / "c").rglob("*") if p.is_file()) == [
-        "nbgrader_config.py", "source/02_nms/nms.ipynb"
+        "nbgrader_config.py",
+        "source/02_nms/nms.ipynb",
     ]
     cells = _cells(tmp_path / "c" / "source" / "02_nms" / "nms.ipynb")
     assert cells["answer"].rstrip("\n") == (REPO / "solutions" / "02_nms" / "nms.py").read_text().rstrip("\n")

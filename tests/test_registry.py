@@ -1,10 +1,11 @@
 """The registry is the one list of katas: every entry must have all its parts, and lookups must be forgiving."""
+
 import ast
 import importlib
 
 import pytest
-
 from conftest import REPO
+
 from grader import registry
 
 KATAS = registry.KATAS
@@ -39,8 +40,16 @@ def test_solution_defines_the_contract_functions(kata):
 @pytest.mark.parametrize("kata", KATAS, ids=lambda k: k.slug)
 def test_readme_has_the_teaching_sections(kata):
     text = (REPO / "exercises" / kata.folder / "README.md").read_text()
-    headings = ("## The task", "## The maths", "## Worked example", "## Why interviewers ask it", "## Pitfalls",
-                "## Hints", "## Follow-up questions", "## Debrief")
+    headings = (
+        "## The task",
+        "## The maths",
+        "## Worked example",
+        "## Why interviewers ask it",
+        "## Pitfalls",
+        "## Hints",
+        "## Follow-up questions",
+        "## Debrief",
+    )
     for heading in headings:
         assert heading in text, f"{kata.folder}/README.md lacks {heading!r}"
     assert "<details><summary>Hint 1: " in text

@@ -3,6 +3,7 @@ a failing write or Ctrl-C, the terminal, JSON, JUnit and CSV reports come out wh
 
 Most tests build results directly (no grading); the last ones run the grader in a subprocess.
 """
+
 from __future__ import annotations
 
 import csv
@@ -19,15 +20,13 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO, copy_solution, make_impl
-from grader import cli, registry
+
+from grader import cli, registry, text
 from grader.exits import ExitCode
-from grader import text
 from grader.reports import console, files
-from grader.teacher import summary
 from grader.results import CheckResult, KataResult, Status
-from grader.teacher import regrade
+from grader.teacher import regrade, summary
 
 IOU, NMS, ANCHORS = registry.find("iou"), registry.find("nms"), registry.find("anchors")
 # What a submission can put in an exception message: a lone surrogate (undecodable bytes read with
@@ -40,8 +39,9 @@ KATA_BUDGET = 8_000  # characters of a kata's texts in a report, whatever the su
 def _result(kata: registry.Kata, message: str, *, tail: str = "", failures: int = 3) -> KataResult:
     fails = [{"test": f"test_{i}_{message}", "message": message} for i in range(failures)]
     checks = {
-        "visible": CheckResult("visible", Status.FAILED, message, 0, kata.points.visible, passed_tests=1,
-                               total_tests=7, failures=fails),
+        "visible": CheckResult(
+            "visible", Status.FAILED, message, 0, kata.points.visible, passed_tests=1, total_tests=7, failures=fails
+        ),
         "hidden": CheckResult("hidden", Status.ERROR, message, 0, kata.points.hidden),
         "speed": CheckResult("speed", Status.SKIPPED, message, 0, kata.points.speed),
     }
@@ -187,8 +187,19 @@ def _closed_stdout(monkeypatch) -> None:
 def test_the_files_are_written_before_printing_and_a_closed_stdout_keeps_the_grade(tmp_path, monkeypatch):
     _fake_grading(monkeypatch, {"iou": _result(IOU, NASTY + HUGE), "nms": _result(NMS, "plain")})
     _closed_stdout(monkeypatch)
-    code = cli.main(["iou", "nms", "--impl", str(tmp_path), "--quiet",
-                     "--json", str(tmp_path / "r.json"), "--junit", str(tmp_path / "r.xml")])
+    code = cli.main(
+        [
+            "iou",
+            "nms",
+            "--impl",
+            str(tmp_path),
+            "--quiet",
+            "--json",
+            str(tmp_path / "r.json"),
+            "--junit",
+            str(tmp_path / "r.xml"),
+        ]
+    )
     assert code == ExitCode.FAILED  # the grade's own exit code: the closed pipe is not an error
     assert [k["kata"] for k in json.loads((tmp_path / "r.json").read_text())["katas"]] == ["iou", "nms"]
     assert len(ET.parse(tmp_path / "r.xml").getroot().findall("testsuite")) == 2
@@ -197,8 +208,9 @@ def test_the_files_are_written_before_printing_and_a_closed_stdout_keeps_the_gra
 def test_a_file_that_cannot_be_written_is_an_error_and_the_report_still_prints(tmp_path, monkeypatch, capsys):
     _fake_grading(monkeypatch, {"iou": _result(IOU, "plain")})
     json_path = tmp_path / "missing" / "r.json"
-    code = cli.main(["iou", "--impl", str(tmp_path), "--quiet", "--json", str(json_path),
-                     "--junit", str(tmp_path / "r.xml")])
+    code = cli.main(
+        ["iou", "--impl", str(tmp_path), "--quiet", "--json", str(json_path), "--junit", str(tmp_path / "r.xml")]
+    )
     out, err = capsys.readouterr()
     assert code == ExitCode.USAGE and "01 iou" in out
     assert f"error: cannot write {json_path}" in err and "Traceback" not in err
@@ -282,8 +294,9 @@ def _no_traceback(err: str) -> None:
 @pytest.mark.parametrize("read_first_line", [False, True])
 def test_a_closed_stdout_is_not_an_error(read_first_line):
     """``python -m grader list | head -1``: the reader leaves before (or after) the first line."""
-    proc = subprocess.Popen([sys.executable, "-m", "grader", "list"], cwd=REPO,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "grader", "list"], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
     if read_first_line:
         assert proc.stdout.readline().startswith(b"kata")
     proc.stdout.close()
@@ -333,7 +346,10 @@ def test_ctrl_c_stops_cleanly_writes_the_report_and_leaves_no_process(tmp_path):
     report = tmp_path / "report.json"
     proc = subprocess.Popen(
         [sys.executable, "-m", "grader", "iou", "nms", "--impl", str(impl), "--json", str(report)],
-        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
         start_new_session=True,  # a terminal of its own: Ctrl-C goes to its whole foreground group
         # Python turns SIGINT into KeyboardInterrupt only when it is not ignored, as a test runner may do
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),

@@ -1,8 +1,10 @@
 """A submission that hangs, crashes, exits, floods its output or prints fake results fails its own checks
 with a one-line reason; the other katas are graded normally and the report comes out whole."""
-import pytest
 
+import pytest
 from conftest import copy_solution, make_impl, run_grader
+
+pytestmark = pytest.mark.slow  # a grader run per case, two of them waiting out a time limit; no timing
 
 HEADER = "from _reference import *\nimport os, sys, time\nimport numpy as np\n"
 
@@ -13,7 +15,8 @@ CASES = {
     "sys_exit_in_function": ("def box_area(b):\n    sys.exit(3)\n", "SystemExit"),
     # a bad stride, as a careless as_strided im2col makes: reads far outside the array
     "segfault_in_function": (
-        "def box_iou(a, b):\n    return np.lib.stride_tricks.as_strided(np.zeros(1), (2,), (2**40,))[1]\n", "SIGSEGV"
+        "def box_iou(a, b):\n    return np.lib.stride_tricks.as_strided(np.zeros(1), (2,), (2**40,))[1]\n",
+        "SIGSEGV",
     ),
     "abort_at_import": ("os.abort()\n", "SIGABRT while importing"),
     "flood_stdout": ("def box_iou(a, b):\n    while True:\n        print('x' * 1000)\n", "printed more than"),

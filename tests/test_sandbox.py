@@ -16,8 +16,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from conftest import REPO
+
 from grader.grading import proxy, sandbox
 
 REASON = sandbox.unavailable(sandbox.Backend.BWRAP)
@@ -67,7 +67,11 @@ def test_the_repository_hidden_tests_and_grader_are_not_there(probe):
     )
     assert m.seen(paths) == []
     # The checkout's folder exists only as the way to its environment (.venv), when the environment is in it.
-    assert set(m.listing(str(REPO))) <= {Path(sys.prefix).relative_to(REPO).parts[0]} if Path(sys.prefix).is_relative_to(REPO) else True
+    assert (
+        set(m.listing(str(REPO))) <= {Path(sys.prefix).relative_to(REPO).parts[0]}
+        if Path(sys.prefix).is_relative_to(REPO)
+        else True
+    )
 
 
 def test_nothing_outside_tmp_is_writable(probe):
@@ -345,6 +349,7 @@ def _student(root: Path, name: str, files: dict[str, Path]) -> None:
         (target.parent / "_reference.py").write_text(kata.solution_path(REPO).read_text())
 
 
+@pytest.mark.timing  # the honest katas' full points include their speed checks
 def test_attacks_score_their_honest_points_and_change_nothing_else(tmp_path):
     import csv
     import subprocess
@@ -364,7 +369,10 @@ def test_attacks_score_their_honest_points_and_change_nothing_else(tmp_path):
     out = tmp_path / "grades.csv"
     proc = subprocess.run(
         [sys.executable, "-m", "grader", "regrade", str(students), *katas, "--csv", str(out), "--sandbox", "bwrap"],
-        cwd=REPO, capture_output=True, text=True, timeout=1200,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=1200,
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert "Traceback" not in proc.stderr
@@ -385,6 +393,7 @@ def test_attacks_score_their_honest_points_and_change_nothing_else(tmp_path):
     assert _checkout_digest() == before
 
 
+@pytest.mark.timing  # some messages are the speed check's (too slow)
 def test_attack_messages(tmp_path):
     """The attacks whose honest score has a reason say it: too slow, or the work left running."""
     from grader.registry import find
@@ -402,8 +411,25 @@ def test_attack_messages(tmp_path):
         import json
         import subprocess
 
-        subprocess.run([sys.executable, "-m", "grader", slug, "--impl", str(impl), "--sandbox", "bwrap", "--quiet",
-                        "--json", str(report)], cwd=REPO, capture_output=True, text=True, timeout=600)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "grader",
+                slug,
+                "--impl",
+                str(impl),
+                "--sandbox",
+                "bwrap",
+                "--quiet",
+                "--json",
+                str(report),
+            ],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
         checks = json.loads(report.read_text())["katas"][0]["checks"]
         for group, text in messages.items():
             assert text in checks[group]["message"], (path.stem, group, checks[group]["message"])

@@ -43,7 +43,7 @@ def test_bwrap_shows_nothing_but_what_the_worker_needs(scratch):
     assert (str(scratch.root), sandbox.SANDBOX_DIR) in _pairs(argv, "--ro-bind")
     assert argv[argv.index("--remount-ro") + 1] == "/"
     assert scratch.hidden[0] not in [src for src, _ in _pairs(argv, "--ro-bind")]
-    worker = argv[argv.index("--") + 1:]
+    worker = argv[argv.index("--") + 1 :]
     assert worker[1:3] == ["-I", f"{sandbox.SANDBOX_DIR}/worker.py"]
     assert worker[worker.index("--memory") + 1] == str(2**30) and worker[worker.index("--cpu") + 1] == "1"
     assert worker[-1] == f"{sandbox.SANDBOX_DIR}/submission/iou.py"
@@ -54,8 +54,13 @@ def test_containers_get_the_same_guarantees(engine, scratch, monkeypatch):
     monkeypatch.setattr(sandbox, "container_image", lambda name: f"{name}-worker-image")
     argv, _ = sandbox.worker_command(engine, scratch, Limits(memory_bytes=2**30, cpu=0))
     assert argv[:4] == [engine.value, "run", "--rm", "-i"]
-    for flag, value in (("--network", "none"), ("--cap-drop", "ALL"), ("--memory", str(2**30)),
-                        ("--cpuset-cpus", "0"), ("--security-opt", "no-new-privileges")):
+    for flag, value in (
+        ("--network", "none"),
+        ("--cap-drop", "ALL"),
+        ("--memory", str(2**30)),
+        ("--cpuset-cpus", "0"),
+        ("--security-opt", "no-new-privileges"),
+    ):
         assert argv[argv.index(flag) + 1] == value
     assert "--read-only" in argv
     assert f"{scratch.root}:{sandbox.SANDBOX_DIR}:ro" in argv

@@ -4,6 +4,7 @@ the regrade's CSV carries the columns.
 One comparison of six students on kata nms (numba baseline: a copy of it runs as a submission) serves most
 tests. The copy is made here from the checkout's baseline, so it follows the baseline when that changes.
 """
+
 from __future__ import annotations
 
 import csv
@@ -18,6 +19,7 @@ import pytest
 pytest.importorskip("copydetect", reason="copydetect is not installed (the teacher extra: pip install -e '.[teacher]')")
 
 from conftest import REPO, SUBMISSIONS
+
 from grader.exits import ExitCode
 from grader.registry import find
 from grader.teacher import regrade, similarity
@@ -25,8 +27,18 @@ from grader.teacher import regrade, similarity
 pytestmark = pytest.mark.filterwarnings("ignore:open_text is deprecated:DeprecationWarning")  # copydetect 0.5's report
 
 NMS = find("nms")
-RENAMES = {"boxes": "bb", "scores": "conf", "order": "ranking", "keep": "chosen", "kept": "n_chosen",
-           "iou_threshold": "thr", "class_ids": "labels", "n": "count", "start": "lo", "stop": "hi"}
+RENAMES = {
+    "boxes": "bb",
+    "scores": "conf",
+    "order": "ranking",
+    "keep": "chosen",
+    "kept": "n_chosen",
+    "iou_threshold": "thr",
+    "class_ids": "labels",
+    "n": "count",
+    "start": "lo",
+    "stop": "hi",
+}
 
 
 def _baseline_copy() -> str:
@@ -146,6 +158,7 @@ def test_without_copydetect_the_error_names_the_extra(monkeypatch):
 # ------------------------------------------------------------------------------ regrade --similarity
 
 
+@pytest.mark.timing  # the students' nms is timed: its full points are asserted
 def test_regrade_with_similarity_adds_the_columns_and_writes_the_reports(tmp_path):
     students = tmp_path / "students"
     for name in ("ann", "ben"):  # the same file: each other's copy
@@ -154,9 +167,26 @@ def test_regrade_with_similarity_adds_the_columns_and_writes_the_reports(tmp_pat
         shutil.copy(NMS.solution_path(REPO), path)
     out, reports = tmp_path / "grades.csv", tmp_path / "reports"
     proc = subprocess.run(
-        [sys.executable, "-m", "grader", "regrade", str(students), "nms", "--hidden", str(REPO / "hidden_tests"),
-         "--csv", str(out), "--similarity", "--similarity-dir", str(reports)],
-        cwd=REPO, capture_output=True, text=True, timeout=600)
+        [
+            sys.executable,
+            "-m",
+            "grader",
+            "regrade",
+            str(students),
+            "nms",
+            "--hidden",
+            str(REPO / "hidden_tests"),
+            "--csv",
+            str(out),
+            "--similarity",
+            "--similarity-dir",
+            str(reports),
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert proc.returncode == 0, proc.stderr
     assert "similarity: 1 reports in" in proc.stderr and "Traceback" not in proc.stderr
     with out.open() as f:

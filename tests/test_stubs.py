@@ -1,7 +1,8 @@
 """Stubs are generated from the solutions: in sync, and the generator rejects malformed markers."""
-import pytest
 
+import pytest
 from conftest import REPO
+
 from grader import registry
 from grader.stubs import StubError, make_stub, sync
 

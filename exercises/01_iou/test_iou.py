@@ -1,4 +1,4 @@
-"""Visible tests for kata 01. Run them with ``pytest exercises/01_iou``."""
+"""Visible tests for kata 01. Run them with ``.venv/bin/pytest exercises/01_iou``."""
 
 import numpy as np
 import pytest

@@ -1,4 +1,4 @@
-"""Visible tests for kata 02. Run them with ``pytest exercises/02_nms``."""
+"""Visible tests for kata 02. Run them with ``.venv/bin/pytest exercises/02_nms``."""
 
 import numpy as np
 from nms import batched_nms, nms

@@ -1,4 +1,4 @@
-"""Visible tests for kata 03. Run them with ``pytest exercises/03_anchors``."""
+"""Visible tests for kata 03. Run them with ``.venv/bin/pytest exercises/03_anchors``."""
 
 import math
 

@@ -1,4 +1,4 @@
-"""Visible tests for kata 04. Run them with ``pytest exercises/04_roi_align``."""
+"""Visible tests for kata 04. Run them with ``.venv/bin/pytest exercises/04_roi_align``."""
 
 import numpy as np
 from numpy.testing import assert_allclose

@@ -1,4 +1,4 @@
-"""Visible tests for kata 05. Run them with ``pytest exercises/05_conv2d``.
+"""Visible tests for kata 05. Run them with ``.venv/bin/pytest exercises/05_conv2d``.
 
 Two helpers here are worth reusing in your own experiments: ``direct_conv2d`` is the definition written as
 plain loops (slow, but obviously right on tiny arrays), and ``numerical_gradient`` checks any backward pass

@@ -1,4 +1,4 @@
-"""Visible tests for kata 06. Run them with ``pytest exercises/06_focal_loss``."""
+"""Visible tests for kata 06. Run them with ``.venv/bin/pytest exercises/06_focal_loss``."""
 
 import math
 

@@ -1,4 +1,4 @@
-"""Visible tests for kata 07. Run them with ``pytest exercises/07_coco_map``."""
+"""Visible tests for kata 07. Run them with ``.venv/bin/pytest exercises/07_coco_map``."""
 
 import numpy as np
 import pytest

@@ -192,7 +192,7 @@ def student_readme(katas: list[Kata], editors: list[str]) -> str:
         total=sum(k.points.total for k in katas),
         # The code block's commands, padded to the columns of their comments.
         grade_one=f"make grade EX={first.slug}".ljust(32),
-        test_one=f"pytest {first_dir}".ljust(36),
+        test_one=f".venv/bin/pytest {first_dir}".ljust(36),
         hint_one=f"python -m grader hint {first.slug}".ljust(36),
         editor_note="".join(note for name, note in EDITOR_NOTES.items() if name in editors),
     )

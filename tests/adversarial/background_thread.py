@@ -1,9 +1,14 @@
 """Starts a thread that burns CPU, so the baseline (timed in the same process) looks slower."""
+
 import threading
 
 from _reference import *  # noqa: F401,F403
 
-KATA, AFFECTED, EXPECT = "iou", ("visible", "hidden", "speed"), "imports threading (it runs work beside the submission's one thread"
+KATA, AFFECTED, EXPECT = (
+    "iou",
+    ("visible", "hidden", "speed"),
+    "imports threading (it runs work beside the submission's one thread",
+)
 
 
 def _burn():

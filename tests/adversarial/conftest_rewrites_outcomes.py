@@ -1,4 +1,5 @@
 """Leaves the kata unsolved and drops a conftest.py beside it that reports every test as passed."""
+
 from pathlib import Path
 
 KATA, AFFECTED, EXPECT = "iou", ("visible", "hidden", "speed"), None

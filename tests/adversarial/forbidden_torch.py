@@ -1,7 +1,7 @@
 """Uses torch in a NumPy kata: the focal loss through torch's sigmoid and autograd."""
+
 import numpy as np
 import torch
-
 from _reference import *  # noqa: F401,F403
 
 KATA, AFFECTED, EXPECT = "focal_loss", ("visible", "hidden", "speed"), "imports torch (the katas are written in NumPy"

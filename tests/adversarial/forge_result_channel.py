@@ -1,6 +1,7 @@
 """Writes full-marks records to every inherited pipe, hoping one is the grader's result channel, then exits
 before the real checks run. The worker inherits no pipe of the judge's: the records land on its own protocol
 pipe, which the judge stops reading at the first malformed message."""
+
 import json
 import os
 

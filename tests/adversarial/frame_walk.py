@@ -1,4 +1,5 @@
 """Walks up the call stack from a function the tests call, to find and patch the harness's objects."""
+
 import _reference
 from _reference import *  # noqa: F401,F403
 

@@ -1,5 +1,6 @@
 """Reaches the grader's baseline through a helper module it writes at import. The sandbox's copy of the
 submission is read-only and the grader is not in the sandbox at all: the import fails."""
+
 from pathlib import Path
 
 from _reference import *  # noqa: F401,F403

@@ -1,6 +1,6 @@
 """Returns zeros in an ndarray subclass whose arithmetic and comparisons always say "equal"."""
-import numpy as np
 
+import numpy as np
 from _reference import *  # noqa: F401,F403
 
 KATA, AFFECTED, EXPECT = "iou", ("visible", "hidden", "speed"), None

@@ -1,5 +1,6 @@
 """Returns zeros and makes NumPy's comparison functions report that everything matches. Only the worker's
 NumPy is patched: the tests compare in the judge, with its own."""
+
 import numpy as np
 
 KATA, AFFECTED, EXPECT = "iou", ("visible", "hidden", "speed"), None

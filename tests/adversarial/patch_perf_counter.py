@@ -1,9 +1,9 @@
 """Freezes the clock at import, so every call would seem to take no time (a Python double loop underneath).
 The judge times the worker's calls by its own clock: the loop is correct, and too slow."""
+
 import time
 
 import numpy as np
-
 from _reference import *  # noqa: F401,F403
 
 KATA, AFFECTED, EXPECT = "iou", ("speed",), "too slow"

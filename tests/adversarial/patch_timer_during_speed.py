@@ -1,10 +1,10 @@
 """Stays honest in the tests and, once it sees the large speed-check inputs, freezes the clock and falls back
 to a Python double loop. The judge times the worker's calls by its own clock: the loop is too slow."""
+
 import time
 
-import numpy as np
-
 import _reference
+import numpy as np
 from _reference import *  # noqa: F401,F403
 
 KATA, AFFECTED, EXPECT = "iou", ("speed",), "too slow"

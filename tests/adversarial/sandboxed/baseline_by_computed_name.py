@@ -1,5 +1,6 @@
 """Reaches for the compiled baseline through spellings no source scan knows: `getattr(sys, "mod" + "ules")`
 and `pkgutil.resolve_name`. The grader is not in the sandbox, so there is nothing to reach."""
+
 import pkgutil
 import sys
 

@@ -1,8 +1,8 @@
 """Returns an object that computes its answer only when it is turned into an array: after the clock stops, in
 the old design. Only plain arrays leave the worker, so the tests get an object they reject."""
-import numpy as np
 
 import _reference
+import numpy as np
 
 KATA, EXPECT = "iou", {"visible": 0, "hidden": 0, "speed": 0}
 

@@ -1,11 +1,11 @@
 """Correct but slow (a Python double loop), except on inputs it has seen: at import it rebuilds the speed
 check's workload from its published seed and caches the answers. The judge draws each round's inputs from a
 secret seed, so the cache never hits."""
+
 import hashlib
 
-import numpy as np
-
 import _reference
+import numpy as np
 from _reference import box_area  # noqa: F401
 
 KATA, EXPECT, MESSAGE = "iou", {"visible": 3, "hidden": 5, "speed": 0}, {"speed": "too slow"}

@@ -1,5 +1,6 @@
 """Plants a pytest plugin that would mark every test passed, through PYTEST_PLUGINS, and implements nothing.
 The tests run in the judge, whose environment the worker cannot touch."""
+
 import os
 
 KATA, EXPECT = "iou", {"visible": 0, "hidden": 0, "speed": 0}

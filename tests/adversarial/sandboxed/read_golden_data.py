@@ -1,5 +1,6 @@
 """Looks for the hidden tests' golden data (beside the environment, in the command line, anywhere below the
 folders it can see) to answer from it; implements nothing else. The hidden tests are not in the sandbox."""
+
 import os
 import sys
 

@@ -1,5 +1,6 @@
 """Correct, but at import sends SIGINT, then SIGSTOP, to its parent and to every process it can see, hoping to
 crash or freeze the grader. In its own PID namespace it sees only the sandbox."""
+
 import os
 
 from _reference import *  # noqa: F401,F403

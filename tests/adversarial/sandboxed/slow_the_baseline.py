@@ -2,13 +2,13 @@
 that sleeps in the baseline's functions, shrinking nothing it can reach of the baseline's workload, and a
 spinning child process left running between calls on the CPU the baseline uses. The baseline runs in the
 judge, and the judge refuses to time beside leftover work."""
+
 import os
 import sys
 import time
 
-import numpy as np
-
 import _reference
+import numpy as np
 from _reference import box_area, generalized_box_iou  # noqa: F401
 
 KATA, EXPECT, MESSAGE = "iou", {"visible": 3, "hidden": 5, "speed": 0}, {"speed": "tampering"}

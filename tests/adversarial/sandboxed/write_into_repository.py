@@ -1,6 +1,7 @@
 """At import, tries to poison what grades everyone: overwrites the visible and hidden tests it can find with
 always-passing ones and appends no-op checks to the grader; implements nothing. The checkout is not in the
 sandbox, and the copy of the submission it can see is read-only."""
+
 import os
 import sys
 

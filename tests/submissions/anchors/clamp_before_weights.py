@@ -1,7 +1,8 @@
 """Clamps the raw dw and dh before dividing by the weights, so with ww = 5 boxes stop at e**(4.1/5) = 2.3x."""
-from _reference import *  # noqa: F401,F403
+
 import _reference as ref
 import numpy as np
+from _reference import *  # noqa: F401,F403
 
 CAUGHT_BY = "hidden"
 

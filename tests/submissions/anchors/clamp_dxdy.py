@@ -1,7 +1,8 @@
 """Clamps all four deltas from above, dx and dy included (only dw and dh go through exp)."""
-from _reference import *  # noqa: F401,F403
+
 import _reference as ref
 import numpy as np
+from _reference import *  # noqa: F401,F403
 
 CAUGHT_BY = "hidden"
 

@@ -1,8 +1,9 @@
 """Correct: computes everything in float64 and casts the result back to the inputs' dtype, and builds the
 grid with np.tile / np.repeat. Slower than working in float32, but must still pass the speed check."""
-from _reference import *  # noqa: F401,F403
+
 import _reference as ref
 import numpy as np
+from _reference import *  # noqa: F401,F403
 
 CAUGHT_BY = None
 
@@ -23,4 +24,6 @@ def encode_boxes(anchors, boxes, weights=(1.0, 1.0, 1.0, 1.0)):
 
 def decode_boxes(anchors, deltas, weights=(1.0, 1.0, 1.0, 1.0), scale_clamp=ref.DEFAULT_SCALE_CLAMP):
     dtype = np.result_type(np.asarray(anchors), np.asarray(deltas))
-    return ref.decode_boxes(np.asarray(anchors, np.float64), np.asarray(deltas, np.float64), weights, scale_clamp).astype(dtype)
+    return ref.decode_boxes(
+        np.asarray(anchors, np.float64), np.asarray(deltas, np.float64), weights, scale_clamp
+    ).astype(dtype)

@@ -1,7 +1,8 @@
 """Encodes dw = log(anchor_w / box_w) (and dh likewise): the sign of every size delta is flipped."""
-from _reference import *  # noqa: F401,F403
+
 import _reference as ref
 import numpy as np
+from _reference import *  # noqa: F401,F403
 
 CAUGHT_BY = "hidden"
 

@@ -1,6 +1,7 @@
 """Decodes without clamping dw and dh: a large predicted dw gives a box far beyond 62.5 anchor widths."""
-from _reference import *  # noqa: F401,F403
+
 import _reference as ref
+from _reference import *  # noqa: F401,F403
 
 CAUGHT_BY = "hidden"
 

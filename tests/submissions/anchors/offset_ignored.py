@@ -1,6 +1,7 @@
 """Forgets the offset: every anchor sits on the top-left corner of its stride x stride patch."""
-from _reference import *  # noqa: F401,F403
+
 import _reference as ref
+from _reference import *  # noqa: F401,F403
 
 CAUGHT_BY = "hidden"
 

@@ -1,6 +1,7 @@
 """Adds the offset in pixels (arange * stride + offset) instead of in strides ((arange + offset) * stride)."""
-from _reference import *  # noqa: F401,F403
+
 import numpy as np
+from _reference import *  # noqa: F401,F403
 
 CAUGHT_BY = "hidden"
 

@@ -1,7 +1,8 @@
 """Legacy py-faster-rcnn box coding: widths are x2 - x1 + 1 in encode and decode (bbox_transform)."""
-from _reference import *  # noqa: F401,F403
+
 import _reference as ref
 import numpy as np
+from _reference import *  # noqa: F401,F403
 
 CAUGHT_BY = "hidden"
 

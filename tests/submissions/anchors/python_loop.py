@@ -1,5 +1,6 @@
 """Correct, but plain Python loops over locations and boxes (the scalar formulas, one anchor at a time):
 the speed check must fail it by a wide margin."""
+
 import math
 
 import numpy as np
@@ -40,12 +41,14 @@ def encode_boxes(anchors, boxes, weights=(1.0, 1.0, 1.0, 1.0)):
     out = []
     for (ax1, ay1, ax2, ay2), (gx1, gy1, gx2, gy2) in zip(np.asarray(anchors).tolist(), np.asarray(boxes).tolist()):
         aw, ah, gw, gh = ax2 - ax1, ay2 - ay1, gx2 - gx1, gy2 - gy1
-        out.append([
-            wx * ((gx1 + 0.5 * gw) - (ax1 + 0.5 * aw)) / aw,
-            wy * ((gy1 + 0.5 * gh) - (ay1 + 0.5 * ah)) / ah,
-            ww * math.log(gw / aw),
-            wh * math.log(gh / ah),
-        ])
+        out.append(
+            [
+                wx * ((gx1 + 0.5 * gw) - (ax1 + 0.5 * aw)) / aw,
+                wy * ((gy1 + 0.5 * gh) - (ay1 + 0.5 * ah)) / ah,
+                ww * math.log(gw / aw),
+                wh * math.log(gh / ah),
+            ]
+        )
     return np.array(out, dtype=dtype).reshape(-1, 4)
 
 

@@ -1,6 +1,7 @@
 """Right anchors in torchvision's order: ratios outer, sizes inner (row j * S + i instead of i * R + j)."""
-from _reference import *  # noqa: F401,F403
+
 import numpy as np
+from _reference import *  # noqa: F401,F403
 
 CAUGHT_BY = "hidden"
 

@@ -1,6 +1,7 @@
 """Takes the aspect ratio as width / height (w = size * sqrt(a)): every non-square anchor turns 90 degrees."""
-from _reference import *  # noqa: F401,F403
+
 import numpy as np
+from _reference import *  # noqa: F401,F403
 
 CAUGHT_BY = "hidden"
 

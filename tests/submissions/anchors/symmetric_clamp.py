@@ -1,7 +1,8 @@
 """Clamps dw and dh to [-scale_clamp, scale_clamp]: detectron2 and torchvision bound them from above only."""
-from _reference import *  # noqa: F401,F403
+
 import _reference as ref
 import numpy as np
+from _reference import *  # noqa: F401,F403
 
 CAUGHT_BY = "hidden"
 

@@ -1,7 +1,8 @@
 """Rounds the cell anchors to whole pixels (half to even), as torchvision's AnchorGenerator does."""
-from _reference import *  # noqa: F401,F403
+
 import _reference as ref
 import numpy as np
+from _reference import *  # noqa: F401,F403
 
 CAUGHT_BY = "hidden"
 

@@ -1,5 +1,6 @@
 """Correct: a line-by-line NumPy transliteration of detectron2 / torchvision (meshgrid of shifts plus
 broadcasting, column slices, np.stack), without the rounding. Must get full marks, speed included."""
+
 import math
 
 import numpy as np

@@ -1,7 +1,8 @@
 """Multiplies by np.asarray(weights) (a float64 array): float32 deltas and boxes come back as float64."""
-from _reference import *  # noqa: F401,F403
+
 import _reference as ref
 import numpy as np
+from _reference import *  # noqa: F401,F403
 
 CAUGHT_BY = "hidden"
 

@@ -1,6 +1,7 @@
 """Orders the grid columns (x) outer and rows (y) inner, as meshgrid's default "xy" indexing invites."""
-from _reference import *  # noqa: F401,F403
+
 import numpy as np
+from _reference import *  # noqa: F401,F403
 
 CAUGHT_BY = "hidden"
 

@@ -1,7 +1,8 @@
 """VOC2010 all-point AP: the exact area under the precision envelope instead of the 101-point sampling."""
-from _reference import *  # noqa: F401,F403
+
 import _reference
 import numpy as np
+from _reference import *  # noqa: F401,F403
 
 CAUGHT_BY = "hidden"
 

@@ -1,6 +1,7 @@
 """Computes AR1, AR10 and AR100 all with 100 detections per image and class."""
-from _reference import *  # noqa: F401,F403
+
 import _reference
+from _reference import *  # noqa: F401,F403
 
 CAUGHT_BY = "hidden"
 _summarize = _reference._summarize

@@ -1,8 +1,9 @@
 """Half-open area ranges (lo <= area < hi): an object of area exactly 32**2 is medium only, where pycocotools
 counts it as small and medium (both bounds inclusive)."""
-from _reference import *  # noqa: F401,F403
+
 import _reference
 import numpy as np
+from _reference import *  # noqa: F401,F403
 
 CAUGHT_BY = "hidden"
 _ranges = _reference.AREA_RANGES.copy()

@@ -1,7 +1,8 @@
 """Keeps the 100 best detections per image over all classes, where pycocotools keeps 100 per image and class."""
-from _reference import *  # noqa: F401,F403
+
 import _reference
 import numpy as np
+from _reference import *  # noqa: F401,F403
 
 CAUGHT_BY = "hidden"
 

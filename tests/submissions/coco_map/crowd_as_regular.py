@@ -1,7 +1,8 @@
 """Treats crowd regions as ordinary ground truth: they count as objects to find and use the usual IoU."""
-from _reference import *  # noqa: F401,F403
+
 import _reference
 import numpy as np
+from _reference import *  # noqa: F401,F403
 
 CAUGHT_BY = "hidden"
 _flatten = _reference._flatten

@@ -1,10 +1,19 @@
 """Correct, organised as a loop over images and classes: for each (image, class) pair it computes the IoU
 matrix and calls the greedy matching on that pair alone (B = 1), then accumulates as the reference does.
 NumPy works inside a pair, but a pair holds a handful of boxes, so the loop costs as much as plain Python."""
-from _reference import *  # noqa: F401,F403
-from _reference import (AREA_RANGES, IOU_THRESHOLDS, MAX_DETS, _accumulate, _flatten, _greedy_match, _pair_iou,
-                        _summarize)
+
 import numpy as np
+from _reference import *  # noqa: F401,F403
+from _reference import (
+    AREA_RANGES,
+    IOU_THRESHOLDS,
+    MAX_DETS,
+    _accumulate,
+    _flatten,
+    _greedy_match,
+    _pair_iou,
+    _summarize,
+)
 
 
 def evaluate(ground_truths, detections):
@@ -25,7 +34,7 @@ def evaluate(ground_truths, detections):
         for k in np.unique(np.concatenate([gt_cls[gi], dt_cls[di]])):
             g = gi[gt_cls[gi] == k]
             d = di[dt_cls[di] == k]
-            d = d[np.argsort(-dt["scores"][d], kind="stable")][:MAX_DETS[-1]]
+            d = d[np.argsort(-dt["scores"][d], kind="stable")][: MAX_DETS[-1]]
             if d.size == 0:
                 continue
             boxes = dt["boxes"][d]

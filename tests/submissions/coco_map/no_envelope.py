@@ -1,7 +1,8 @@
 """Samples the raw precision-recall curve, without making precision non-increasing (no envelope)."""
-from _reference import *  # noqa: F401,F403
+
 import _reference
 import numpy as np
+from _reference import *  # noqa: F401,F403
 
 CAUGHT_BY = "hidden"
 

@@ -1,8 +1,9 @@
 """Counts an unmatched detection whose own area is outside the range as a false positive (pycocotools
 ignores it)."""
-from _reference import *  # noqa: F401,F403
+
 import _reference
 import numpy as np
+from _reference import *  # noqa: F401,F403
 
 CAUGHT_BY = "hidden"
 _match = _reference._match_detections

@@ -1,8 +1,9 @@
 """Correct but slow: pycocotools' structure in plain Python, a loop over images, classes, area ranges,
 thresholds, detections and ground truths, with lists; only the per-class accumulation uses NumPy."""
+
+import numpy as np
 from _reference import *  # noqa: F401,F403
 from _reference import AREA_RANGES, IOU_THRESHOLDS, MAX_DETS, RECALL_THRESHOLDS, STAT_NAMES
-import numpy as np
 
 
 def _iou(d, g, crowd):
@@ -16,13 +17,19 @@ def _iou(d, g, crowd):
 
 
 def evaluate(ground_truths, detections):
-    labels = sorted({int(c) for e in list(ground_truths) + list(detections) for c in np.asarray(e["labels"]).reshape(-1)})
+    labels = sorted(
+        {int(c) for e in list(ground_truths) + list(detections) for c in np.asarray(e["labels"]).reshape(-1)}
+    )
     evals = {c: [] for c in labels}  # per class: per image (scores, matched[a][t][d], ignored[a][t][d], n_gt[a])
     for g, dt in zip(ground_truths, detections):
         gb = np.asarray(g["boxes"], float).reshape(-1, 4).tolist()
         gl = np.asarray(g["labels"]).reshape(-1).tolist()
         gc = [False] * len(gl) if g.get("iscrowd") is None else [bool(x) for x in np.asarray(g["iscrowd"]).reshape(-1)]
-        ga = [(b[2] - b[0]) * (b[3] - b[1]) for b in gb] if g.get("area") is None else np.asarray(g["area"], float).reshape(-1).tolist()
+        ga = (
+            [(b[2] - b[0]) * (b[3] - b[1]) for b in gb]
+            if g.get("area") is None
+            else np.asarray(g["area"], float).reshape(-1).tolist()
+        )
         db = np.asarray(dt["boxes"], float).reshape(-1, 4).tolist()
         ds = np.asarray(dt["scores"], float).reshape(-1).tolist()
         dl = np.asarray(dt["labels"]).reshape(-1).tolist()
@@ -100,9 +107,14 @@ def evaluate(ground_truths, detections):
         s = s[s > -1]
         return float(np.mean(s)) if s.size else -1.0
 
-    stats = [mean(precision[:, :, :, 0, 2]), mean(precision[[0]][:, :, :, 0, 2]), mean(precision[[5]][:, :, :, 0, 2]),
-             *(mean(precision[:, :, :, a, 2]) for a in (1, 2, 3)), *(mean(recall[:, :, 0, m]) for m in range(3)),
-             *(mean(recall[:, :, a, 2]) for a in (1, 2, 3))]
+    stats = [
+        mean(precision[:, :, :, 0, 2]),
+        mean(precision[[0]][:, :, :, 0, 2]),
+        mean(precision[[5]][:, :, :, 0, 2]),
+        *(mean(precision[:, :, :, a, 2]) for a in (1, 2, 3)),
+        *(mean(recall[:, :, 0, m]) for m in range(3)),
+        *(mean(recall[:, :, a, 2]) for a in (1, 2, 3)),
+    ]
     out = dict(zip(STAT_NAMES, stats))
     out["per_class"] = {c: mean(precision[:, :, k, 0, 2]) for k, c in enumerate(labels)}
     return out

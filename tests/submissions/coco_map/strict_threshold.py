@@ -1,7 +1,8 @@
 """Matches only when IoU > threshold; pycocotools accepts IoU equal to the threshold (>=)."""
-from _reference import *  # noqa: F401,F403
+
 import _reference
 import numpy as np
+from _reference import *  # noqa: F401,F403
 
 CAUGHT_BY = "hidden"
 _greedy = _reference._greedy_match

@@ -1,7 +1,8 @@
 """Averages every entry, the undefined -1 ones included."""
-from _reference import *  # noqa: F401,F403
+
 import _reference
 import numpy as np
+from _reference import *  # noqa: F401,F403
 
 CAUGHT_BY = "hidden"
 

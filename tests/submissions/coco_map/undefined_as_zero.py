@@ -1,7 +1,8 @@
 """Averages the undefined (-1) entries in as 0: a class without ground truth drags the mean down."""
-from _reference import *  # noqa: F401,F403
+
 import _reference
 import numpy as np
+from _reference import *  # noqa: F401,F403
 
 CAUGHT_BY = "hidden"
 

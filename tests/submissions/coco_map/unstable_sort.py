@@ -1,7 +1,8 @@
 """Sorts detections with np.argsort(scores)[::-1]: equal scores come out last-first instead of in order."""
-from _reference import *  # noqa: F401,F403
+
 import _reference
 import numpy as np
+from _reference import *  # noqa: F401,F403
 
 CAUGHT_BY = "hidden"
 

@@ -1,8 +1,9 @@
 """The forward handles dilation, but the backward's col2im adds each tap's gradient at offset i (and j)
 instead of i*d: the taps of a dilated kernel land on neighbouring pixels. dw and db are right; dx is not
 (identical when dilation is 1)."""
-from _reference import *  # noqa: F401,F403
+
 import _reference as ref
+from _reference import *  # noqa: F401,F403
 
 CAUGHT_BY = "hidden"
 

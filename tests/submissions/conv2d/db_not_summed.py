@@ -1,8 +1,9 @@
 """The bias gradient is averaged over the batch (dout.sum((2, 3)).mean(0)) instead of summed: right for a
 batch of one, N times too small otherwise."""
-from _reference import *  # noqa: F401,F403
+
 import _reference as ref
 import numpy as np
+from _reference import *  # noqa: F401,F403
 
 CAUGHT_BY = "hidden"
 

@@ -1,9 +1,10 @@
 """The output size leaves dilation out: OH = (H + 2p - KH) // s + 1, as if the kernel spanned KH rows
 rather than d*(KH - 1) + 1. The input is padded further at the bottom/right so the too-many windows fit,
 so nothing crashes: the output just has extra rows and columns."""
-from _reference import *  # noqa: F401,F403
+
 import _reference as ref
 import numpy as np
+from _reference import *  # noqa: F401,F403
 
 CAUGHT_BY = "hidden"
 

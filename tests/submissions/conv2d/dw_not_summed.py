@@ -1,8 +1,9 @@
 """The weight gradient of each sample overwrites the previous one instead of adding to it (a loop over
 the batch with ``=`` where ``+=`` belongs): dw is the last sample's share only."""
-from _reference import *  # noqa: F401,F403
+
 import _reference as ref
 import numpy as np
+from _reference import *  # noqa: F401,F403
 
 CAUGHT_BY = "hidden"
 

@@ -2,9 +2,10 @@
 d*(KH - 1) + 1 of them; the rows that the floor in the output size dropped are then added back as zeros
 at the top/left instead of the bottom/right. Right whenever (H + 2p - d(k-1) - 1) is divisible by the
 stride, shifted otherwise."""
-from _reference import *  # noqa: F401,F403
+
 import _reference as ref
 import numpy as np
+from _reference import *  # noqa: F401,F403
 
 CAUGHT_BY = "hidden"
 
@@ -16,10 +17,12 @@ def _col2im(dcols, H, W, stride, padding, dilation):
     reached = np.zeros((N, C, reach_h, reach_w), dtype=dcols.dtype)
     for i in range(KH):
         for j in range(KW):
-            reached[:, :, i * dh:i * dh + sh * (OH - 1) + 1:sh, j * dw:j * dw + sw * (OW - 1) + 1:sw] += dcols[:, :, i, j]
+            reached[:, :, i * dh : i * dh + sh * (OH - 1) + 1 : sh, j * dw : j * dw + sw * (OW - 1) + 1 : sw] += dcols[
+                :, :, i, j
+            ]
     missing_h, missing_w = H + 2 * ph - reach_h, W + 2 * pw - reach_w
     dxpad = np.pad(reached, ((0, 0), (0, 0), (missing_h, 0), (missing_w, 0)))
-    return np.ascontiguousarray(dxpad[:, :, ph:ph + H, pw:pw + W])
+    return np.ascontiguousarray(dxpad[:, :, ph : ph + H, pw : pw + W])
 
 
 ref._col2im = _col2im

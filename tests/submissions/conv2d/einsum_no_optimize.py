@@ -1,8 +1,9 @@
 """Correct, but np.einsum without optimize=True: the contraction runs in einsum's own loops instead of a
 BLAS matrix product. Vectorised, yet several times slower than any GEMM."""
-from _reference import *  # noqa: F401,F403
+
 import _reference as ref
 import numpy as np
+from _reference import *  # noqa: F401,F403
 from numpy.lib.stride_tricks import sliding_window_view
 
 CAUGHT_BY = "speed"
@@ -45,6 +46,8 @@ def conv2d_backward(dout, cache):
     dxpad = np.zeros_like(xpad)
     for i in range(KH):
         for j in range(KW):
-            dxpad[:, :, i * dh:i * dh + sh * (OH - 1) + 1:sh, j * dw:j * dw + sw * (OW - 1) + 1:sw] += dwin[:, :, i, j]
+            dxpad[:, :, i * dh : i * dh + sh * (OH - 1) + 1 : sh, j * dw : j * dw + sw * (OW - 1) + 1 : sw] += dwin[
+                :, :, i, j
+            ]
     db = dout.sum(axis=(0, 2, 3)).astype(w.dtype) if has_bias else None
-    return dxpad[:, :, ph:ph + H, pw:pw + W].copy(), dw_, db
+    return dxpad[:, :, ph : ph + H, pw : pw + W].copy(), dw_, db

@@ -1,8 +1,9 @@
 """A true convolution: the kernel is flipped in both spatial axes (the textbook signal-processing
 definition), where deep-learning frameworks compute a cross-correlation. The backward is consistent with
 that forward, so only a comparison with torch catches it."""
-from _reference import *  # noqa: F401,F403
+
 import _reference as ref
+from _reference import *  # noqa: F401,F403
 
 CAUGHT_BY = "hidden"
 

@@ -1,9 +1,10 @@
 """Correct: the well-known fancy-indexing im2col: precomputed (channel, row, column) index arrays gather
 every window in one indexing operation, and col2im scatters back with np.add.at. A natural vectorised
 alternative: it must get full marks."""
-from _reference import *  # noqa: F401,F403
+
 import _reference as ref
 import numpy as np
+from _reference import *  # noqa: F401,F403
 
 CAUGHT_BY = None
 
@@ -45,4 +46,4 @@ def conv2d_backward(dout, cache):
     dxpad = np.zeros((N, C, H + 2 * ph, W + 2 * pw), dtype=w.dtype)
     np.add.at(dxpad, (slice(None), idx[0], idx[1], idx[2]), dcols)
     db = dout_g.sum(axis=(0, 3)).reshape(F) if has_bias else None
-    return np.ascontiguousarray(dxpad[:, :, ph:ph + H, pw:pw + W]), dw_, db
+    return np.ascontiguousarray(dxpad[:, :, ph : ph + H, pw : pw + W]), dw_, db

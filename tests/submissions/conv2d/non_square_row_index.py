@@ -1,9 +1,10 @@
 """The well-known im2col slip for non-square kernels: the buffer row of tap (c, i, j) is computed as
 c*KH*KW + i*KH + j (the kernel height where the width belongs). Square kernels come out right; for a
 KH x KW kernel with KH != KW rows collide and others stay 0."""
-from _reference import *  # noqa: F401,F403
+
 import _reference as ref
 import numpy as np
+from _reference import *  # noqa: F401,F403
 
 CAUGHT_BY = "hidden"
 

@@ -1,8 +1,9 @@
 """Correct, but the textbook loops: one Python iteration per (sample, filter, output pixel), each a small
 window product. The speed check must fail it by a wide margin."""
-from _reference import *  # noqa: F401,F403
+
 import _reference as ref
 import numpy as np
+from _reference import *  # noqa: F401,F403
 
 CAUGHT_BY = "speed"
 
@@ -30,9 +31,12 @@ def conv2d_forward(x, w, b=None, stride=1, padding=0, dilation=1, groups=1):
             g = f // Fg
             for oh in range(OH):
                 for ow in range(OW):
-                    window = xpad[n, g * Cg:(g + 1) * Cg,
-                                  oh * sh:oh * sh + dh * (KH - 1) + 1:dh,
-                                  ow * sw:ow * sw + dw * (KW - 1) + 1:dw]
+                    window = xpad[
+                        n,
+                        g * Cg : (g + 1) * Cg,
+                        oh * sh : oh * sh + dh * (KH - 1) + 1 : dh,
+                        ow * sw : ow * sw + dw * (KW - 1) + 1 : dw,
+                    ]
                     out[n, f, oh, ow] = np.sum(window * w[f])
             if b is not None:
                 out[n, f] += b[f]
@@ -59,4 +63,4 @@ def conv2d_backward(dout, cache):
                     dwt[f] += dout[n, f, oh, ow] * xpad[n, channels, rows, cols]
                     dxpad[n, channels, rows, cols] += dout[n, f, oh, ow] * w[f]
     db = dout.sum(axis=(0, 2, 3)).astype(x.dtype) if has_bias else None
-    return dxpad[:, :, ph:ph + H, pw:pw + W].copy(), dwt, db
+    return dxpad[:, :, ph : ph + H, pw : pw + W].copy(), dwt, db

@@ -1,9 +1,10 @@
 """Correct: no im2col buffer; a loop over the KH*KW kernel taps, each tap one matrix product of the
 filters' tap with a shifted, strided view of the padded input (and its adjoint backwards). A natural
 vectorised alternative: it must get full marks."""
-from _reference import *  # noqa: F401,F403
+
 import _reference as ref
 import numpy as np
+from _reference import *  # noqa: F401,F403
 
 CAUGHT_BY = None
 
@@ -22,7 +23,7 @@ def conv2d_forward(x, w, b=None, stride=1, padding=0, dilation=1, groups=1):
     out = np.zeros((N, G, F // G, OH * OW), dtype=dtype)
     for i in range(KH):
         for j in range(KW):
-            shifted = xpad[:, :, :, i * dh:i * dh + sh * (OH - 1) + 1:sh, j * dw:j * dw + sw * (OW - 1) + 1:sw]
+            shifted = xpad[:, :, :, i * dh : i * dh + sh * (OH - 1) + 1 : sh, j * dw : j * dw + sw * (OW - 1) + 1 : sw]
             out += np.matmul(wg[:, :, :, i, j], shifted.reshape(N, G, Cg, OH * OW))
     out = out.reshape(N, F, OH, OW)
     if b is not None:
@@ -43,8 +44,10 @@ def conv2d_backward(dout, cache):
             cols = slice(j * dw, j * dw + sw * (OW - 1) + 1, sw)
             shifted = xpad[:, :, :, rows, cols].reshape(N, G, Cg, OH * OW)
             dwg[:, :, :, i, j] = np.matmul(dout_g, shifted.transpose(0, 1, 3, 2)).sum(axis=0)
-            dxpad[:, :, :, rows, cols] += np.matmul(wg[:, :, :, i, j].transpose(0, 2, 1), dout_g).reshape(N, G, Cg, OH, OW)
+            dxpad[:, :, :, rows, cols] += np.matmul(wg[:, :, :, i, j].transpose(0, 2, 1), dout_g).reshape(
+                N, G, Cg, OH, OW
+            )
     C = G * Cg
-    dx = dxpad.reshape(N, C, *xpad.shape[3:])[:, :, ph:ph + H, pw:pw + W].copy()
+    dx = dxpad.reshape(N, C, *xpad.shape[3:])[:, :, ph : ph + H, pw : pw + W].copy()
     db = dout_g.sum(axis=(0, 3)).reshape(G * Fg) if has_bias else None
     return dx, dwg.reshape(G * Fg, Cg, KH, KW), db

@@ -2,9 +2,10 @@
 hand, tensordot does the contraction per group, and the input gradient is a transposed convolution computed
 as a forward convolution of the stride-dilated, fully padded upstream gradient with the flipped kernel. A
 natural vectorised alternative: it must get full marks."""
-from _reference import *  # noqa: F401,F403
+
 import _reference as ref
 import numpy as np
+from _reference import *  # noqa: F401,F403
 from numpy.lib.stride_tricks import as_strided
 
 CAUGHT_BY = None
@@ -13,7 +14,9 @@ CAUGHT_BY = None
 def _windows(xpad, KH, KW, sh, sw, dh, dw, OH, OW):
     N, C, Hp, Wp = xpad.shape
     s = xpad.strides
-    return as_strided(xpad, (N, C, OH, OW, KH, KW), (s[0], s[1], s[2] * sh, s[3] * sw, s[2] * dh, s[3] * dw), writeable=False)
+    return as_strided(
+        xpad, (N, C, OH, OW, KH, KW), (s[0], s[1], s[2] * sh, s[3] * sw, s[2] * dh, s[3] * dw), writeable=False
+    )
 
 
 def _conv(x, w, stride, padding, dilation, groups):
@@ -27,8 +30,8 @@ def _conv(x, w, stride, padding, dilation, groups):
     Fg = F // groups
     out = np.empty((N, F, OH, OW), dtype=x.dtype)
     for g in range(groups):
-        part = np.tensordot(win[:, g * Cg:(g + 1) * Cg], w[g * Fg:(g + 1) * Fg], axes=([1, 4, 5], [1, 2, 3]))
-        out[:, g * Fg:(g + 1) * Fg] = part.transpose(0, 3, 1, 2)
+        part = np.tensordot(win[:, g * Cg : (g + 1) * Cg], w[g * Fg : (g + 1) * Fg], axes=([1, 4, 5], [1, 2, 3]))
+        out[:, g * Fg : (g + 1) * Fg] = part.transpose(0, 3, 1, 2)
     return out, xpad, win
 
 
@@ -53,15 +56,17 @@ def conv2d_backward(dout, cache):
     win = _windows(xpad, KH, KW, sh, sw, dh, dw, OH, OW)
     dw_ = np.empty_like(w)
     for g in range(groups):
-        dw_[g * Fg:(g + 1) * Fg] = np.tensordot(dout[:, g * Fg:(g + 1) * Fg], win[:, g * Cg:(g + 1) * Cg], axes=([0, 2, 3], [0, 2, 3]))
+        dw_[g * Fg : (g + 1) * Fg] = np.tensordot(
+            dout[:, g * Fg : (g + 1) * Fg], win[:, g * Cg : (g + 1) * Cg], axes=([0, 2, 3], [0, 2, 3])
+        )
     # dx: put dout on a grid with stride-1 gaps, pad by the dilated kernel's extent - 1, and correlate with
     # the kernel flipped in space and transposed between filters and channels (per group). The rows the
     # output-size floor dropped are covered by extra zeros at the bottom/right.
     eh, ew = dh * (KH - 1), dw * (KW - 1)
     Hp, Wp = H + 2 * ph, W + 2 * pw
     grid = np.zeros((N, F, Hp + eh, Wp + ew), dtype=x.dtype)
-    grid[:, :, eh:eh + sh * (OH - 1) + 1:sh, ew:ew + sw * (OW - 1) + 1:sw] = dout
+    grid[:, :, eh : eh + sh * (OH - 1) + 1 : sh, ew : ew + sw * (OW - 1) + 1 : sw] = dout
     wt = w[:, :, ::-1, ::-1].reshape(groups, Fg, Cg, KH, KW).transpose(0, 2, 1, 3, 4).reshape(C, Fg, KH, KW)
     dxpad, _, _ = _conv(grid, np.ascontiguousarray(wt), (1, 1), (0, 0), (dh, dw), groups)
     db = dout.sum(axis=(0, 2, 3)) if has_bias else None
-    return np.ascontiguousarray(dxpad[:, :, ph:ph + H, pw:pw + W]), dw_, db
+    return np.ascontiguousarray(dxpad[:, :, ph : ph + H, pw : pw + W]), dw_, db

@@ -1,9 +1,10 @@
 """Groups built by striding over the channels: group g takes channels g, g + G, g + 2G, ... (a reshape to
 (N, Cg, G, ...) instead of (N, G, Cg, ...)), where torch gives group g the consecutive block
 [g*C/G, (g+1)*C/G). Identical for groups=1 and for depthwise, wrong for anything in between."""
-from _reference import *  # noqa: F401,F403
+
 import _reference as ref
 import numpy as np
+from _reference import *  # noqa: F401,F403
 
 CAUGHT_BY = "hidden"
 

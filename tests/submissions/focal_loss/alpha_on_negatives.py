@@ -1,6 +1,7 @@
 """alpha weights the negatives and 1 - alpha the positives (alpha_t swapped)."""
-from _reference import *  # noqa: F401,F403
+
 import _reference as ref
+from _reference import *  # noqa: F401,F403
 
 CAUGHT_BY = "hidden"
 

@@ -1,8 +1,9 @@
 """The chain rule written as autograd evaluates it, gamma * (1 - p_t)**(gamma - 1) * d(1 - p_t)/dx with
 1 - p_t = 1 - (p t + (1 - p)(1 - t)), warnings silenced: 0 * inf = nan at saturated logits when gamma < 1."""
-from _reference import *  # noqa: F401,F403
+
 import _reference as ref
 import numpy as np
+from _reference import *  # noqa: F401,F403
 
 CAUGHT_BY = "hidden"
 

@@ -1,8 +1,9 @@
 """p clipped to [1e-7, 1 - 1e-7] before the logs (the Keras trick): finite, but the loss of a confidently wrong
 logit is capped at -log(1e-7) = 16.1 instead of growing with |x|, and its gradient vanishes."""
-from _reference import *  # noqa: F401,F403
+
 import _reference as ref
 import numpy as np
+from _reference import *  # noqa: F401,F403
 
 CAUGHT_BY = "hidden"
 EPS = 1e-7

@@ -1,7 +1,8 @@
 """Gradient (s - t) * (1 - p_t)**gamma * alpha_t: the modulating factor treated as a constant (no gamma term)."""
-from _reference import *  # noqa: F401,F403
+
 import _reference as ref
 import numpy as np
+from _reference import *  # noqa: F401,F403
 
 CAUGHT_BY = "hidden"
 

@@ -1,8 +1,9 @@
 """p_t = where(t == 1, p, 1 - p) and alpha_t = where(t == 1, alpha, 1 - alpha): right for 0/1 labels only,
 wrong for soft targets (label smoothing, IoU-aware targets)."""
-from _reference import *  # noqa: F401,F403
+
 import _reference as ref
 import numpy as np
+from _reference import *  # noqa: F401,F403
 
 CAUGHT_BY = "hidden"
 

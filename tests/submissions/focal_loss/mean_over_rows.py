@@ -1,7 +1,8 @@
 """reduction="mean" sums over the classes and averages over the rows (anchors) only, not over all elements."""
-from _reference import *  # noqa: F401,F403
+
 import _reference as ref
 import numpy as np
+from _reference import *  # noqa: F401,F403
 
 CAUGHT_BY = "hidden"
 

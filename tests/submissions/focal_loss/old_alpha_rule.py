@@ -1,6 +1,7 @@
 """The pre-2025 torchvision rule: any negative alpha silently disables the weighting instead of raising."""
-from _reference import *  # noqa: F401,F403
+
 import _reference as ref
+from _reference import *  # noqa: F401,F403
 
 CAUGHT_BY = "hidden"
 

@@ -1,7 +1,8 @@
 """Modulating factor (1 - p)**gamma instead of (1 - p_t)**gamma: it down-weights the positives, not the easy examples."""
-from _reference import *  # noqa: F401,F403
+
 import _reference as ref
 import numpy as np
+from _reference import *  # noqa: F401,F403
 
 CAUGHT_BY = "hidden"
 

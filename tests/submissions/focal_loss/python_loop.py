@@ -1,4 +1,5 @@
 """Correct and stable, but a plain Python loop over the elements: the speed check must fail it."""
+
 import math
 
 import numpy as np

@@ -1,6 +1,7 @@
 """Correct: TensorFlow's sigmoid_cross_entropy_with_logits, max(x, 0) - x t + log1p(exp(-|x|)), a sigmoid
 from the same exp, and the gradient in its t = 1 / t = 0 factored form generalised to soft targets.
 Must get full marks."""
+
 import numpy as np
 
 CAUGHT_BY = None

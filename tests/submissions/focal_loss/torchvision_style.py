@@ -1,5 +1,6 @@
 """Correct: torchvision's formula translated to NumPy (ce = (1 - t) x - log_sigmoid(x), p_t, then 1 - p_t by
 subtraction) and the chain rule for the gradient, guarded where 1 - p_t is 0. Must get full marks."""
+
 import numpy as np
 
 CAUGHT_BY = None

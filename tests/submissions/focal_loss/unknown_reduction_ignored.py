@@ -1,6 +1,7 @@
 """An unknown reduction silently falls back to "none" instead of raising ValueError."""
-from _reference import *  # noqa: F401,F403
+
 import _reference as ref
+from _reference import *  # noqa: F401,F403
 
 CAUGHT_BY = "hidden"
 

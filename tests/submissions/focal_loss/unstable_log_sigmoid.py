@@ -1,8 +1,9 @@
 """Textbook cross-entropy -t log(p) - (1-t) log(1-p) with p = 1/(1 + exp(-x)): overflow warnings, log(0) = -inf
 and inf * 0 = nan once |x| is large."""
-from _reference import *  # noqa: F401,F403
+
 import _reference as ref
 import numpy as np
+from _reference import *  # noqa: F401,F403
 
 CAUGHT_BY = "hidden"
 

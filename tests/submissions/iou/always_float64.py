@@ -1,7 +1,8 @@
 """Upcasts everything to float64: right values, wrong dtype for float32 input."""
-from _reference import *  # noqa: F401,F403
+
 import _reference as ref
 import numpy as np
+from _reference import *  # noqa: F401,F403
 
 CAUGHT_BY = "hidden"
 

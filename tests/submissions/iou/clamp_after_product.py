@@ -1,7 +1,8 @@
 """Clamps the intersection area instead of its width and height: two negative sides make a positive area."""
-from _reference import *  # noqa: F401,F403
+
 import _reference as ref
 import numpy as np
+from _reference import *  # noqa: F401,F403
 
 CAUGHT_BY = "hidden"
 

@@ -1,7 +1,8 @@
 """GIoU that treats identical points (enclosing area 0) as 0/0 and returns NaN there."""
-from _reference import *  # noqa: F401,F403
+
 import _reference as ref
 import numpy as np
+from _reference import *  # noqa: F401,F403
 
 CAUGHT_BY = "hidden"
 

@@ -1,7 +1,8 @@
 """GIoU with the penalty divided by the union instead of the enclosing area."""
-from _reference import *  # noqa: F401,F403
+
 import _reference as ref
 import numpy as np
+from _reference import *  # noqa: F401,F403
 
 CAUGHT_BY = "hidden"
 

@@ -1,7 +1,8 @@
 """torchvision's behaviour: 0/0 gives NaN for a pair of degenerate boxes instead of the contract's 0."""
-from _reference import *  # noqa: F401,F403
+
 import _reference as ref
 import numpy as np
+from _reference import *  # noqa: F401,F403
 
 CAUGHT_BY = "hidden"
 

@@ -1,6 +1,7 @@
 """Correct, but a Python double loop over the pairs: the speed check must fail it by a wide margin."""
-from _reference import *  # noqa: F401,F403
+
 import numpy as np
+from _reference import *  # noqa: F401,F403
 
 CAUGHT_BY = "speed"
 

@@ -1,4 +1,5 @@
 """Correct: torchvision's own formulation, broadcasting with (N, M, 2) temporaries. Must pass on speed."""
+
 import numpy as np
 
 CAUGHT_BY = None

@@ -1,7 +1,8 @@
 """The union is area1 + area2, forgetting to subtract the intersection."""
-from _reference import *  # noqa: F401,F403
+
 import _reference as ref
 import numpy as np
+from _reference import *  # noqa: F401,F403
 
 CAUGHT_BY = "hidden"
 

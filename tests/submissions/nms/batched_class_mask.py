@@ -2,8 +2,9 @@
 
 Recorded by the speed tests (not required to fail): a natural alternative to one NMS per class.
 """
-from _reference import *  # noqa: F401,F403
+
 import numpy as np
+from _reference import *  # noqa: F401,F403
 
 CAUGHT_BY = None
 

@@ -1,8 +1,9 @@
 """batched_nms by a fixed coordinate offset per class (class * 1000): the classes overlap once the boxes span more
 than 1000 pixels, as they do in a 4000-pixel image, and one class's box suppresses another's."""
-from _reference import *  # noqa: F401,F403
+
 import _reference
 import numpy as np
+from _reference import *  # noqa: F401,F403
 
 CAUGHT_BY = "hidden"
 

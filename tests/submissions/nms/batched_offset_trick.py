@@ -1,7 +1,8 @@
 """batched_nms by the coordinate-offset trick (offset = class * (max + 1)): wrong for negative coordinates."""
-from _reference import *  # noqa: F401,F403
+
 import _reference
 import numpy as np
+from _reference import *  # noqa: F401,F403
 
 CAUGHT_BY = "hidden"
 

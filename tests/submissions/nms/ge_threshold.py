@@ -1,6 +1,7 @@
 """Suppresses on IoU >= threshold (py-faster-rcnn's cpu_nms.pyx) instead of strictly greater."""
-from _reference import *  # noqa: F401,F403
+
 import numpy as np
+from _reference import *  # noqa: F401,F403
 
 CAUGHT_BY = "hidden"
 

@@ -1,7 +1,8 @@
 """Right set of boxes, returned in index order instead of decreasing score."""
-from _reference import *  # noqa: F401,F403
+
 import _reference
 import numpy as np
+from _reference import *  # noqa: F401,F403
 
 CAUGHT_BY = "hidden"
 

@@ -1,6 +1,7 @@
 """Right indices as int32 instead of int64."""
-from _reference import *  # noqa: F401,F403
+
 import _reference
+from _reference import *  # noqa: F401,F403
 
 CAUGHT_BY = "hidden"
 

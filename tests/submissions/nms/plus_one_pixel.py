@@ -1,6 +1,7 @@
 """NMS with the legacy "+1" pixel convention in areas and intersections."""
-from _reference import *  # noqa: F401,F403
+
 import numpy as np
+from _reference import *  # noqa: F401,F403
 
 CAUGHT_BY = "hidden"
 

@@ -1,4 +1,5 @@
 """Correct, but plain Python loops over boxes (the textbook pseudo-code): the speed check must fail it."""
+
 import numpy as np
 
 CAUGHT_BY = "speed"
@@ -16,7 +17,7 @@ def nms(boxes, scores, iou_threshold):
         keep.append(i)
         x1, y1, x2, y2 = b[i]
         area_i = (x2 - x1) * (y2 - y1)
-        for j in order[pos + 1:]:
+        for j in order[pos + 1 :]:
             if suppressed[j]:
                 continue
             u1, v1, u2, v2 = b[j]

@@ -1,6 +1,7 @@
 """Every box is dropped if any higher-scored box overlaps it, kept or not (one matrix, no greedy loop)."""
-from _reference import *  # noqa: F401,F403
+
 import numpy as np
+from _reference import *  # noqa: F401,F403
 
 CAUGHT_BY = "hidden"
 

@@ -1,7 +1,8 @@
 """Sorts with argsort(scores)[::-1], so equal scores put the higher index first."""
-from _reference import *  # noqa: F401,F403
+
 import _reference
 import numpy as np
+from _reference import *  # noqa: F401,F403
 
 CAUGHT_BY = "hidden"
 

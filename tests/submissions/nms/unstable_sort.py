@@ -1,7 +1,8 @@
 """Sorts scores with the default (unstable) quicksort: ties come out in an arbitrary order."""
-from _reference import *  # noqa: F401,F403
+
 import _reference
 import numpy as np
+from _reference import *  # noqa: F401,F403
 
 CAUGHT_BY = "hidden"
 

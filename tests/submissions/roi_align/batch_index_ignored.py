@@ -1,8 +1,8 @@
 """Ignores the batch index column: every RoI is read from the first image."""
-from _reference import *  # noqa: F401,F403
-import numpy as np
 
 import _reference
+import numpy as np
+from _reference import *  # noqa: F401,F403
 
 CAUGHT_BY = "hidden"
 

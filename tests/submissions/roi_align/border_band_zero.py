@@ -1,8 +1,8 @@
 """Treats samples in the band [-1, 0) as outside (0) instead of clamping them onto the first row/column."""
-from _reference import *  # noqa: F401,F403
-import numpy as np
 
 import _reference
+import numpy as np
+from _reference import *  # noqa: F401,F403
 
 CAUGHT_BY = "hidden"
 _taps = _reference._axis_taps

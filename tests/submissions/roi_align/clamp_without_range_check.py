@@ -1,9 +1,9 @@
 """Clamps every sample onto the map, with no range check: samples far outside read the border pixels
 instead of counting as 0."""
-from _reference import *  # noqa: F401,F403
-import numpy as np
 
 import _reference
+import numpy as np
+from _reference import *  # noqa: F401,F403
 
 CAUGHT_BY = "hidden"
 _taps = _reference._axis_taps

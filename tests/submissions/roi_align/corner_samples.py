@@ -1,8 +1,8 @@
 """Puts the samples at the corners of the sub-cells (b * bin + i * bin / g) instead of their centres."""
-from _reference import *  # noqa: F401,F403
-import numpy as np
 
 import _reference
+import numpy as np
+from _reference import *  # noqa: F401,F403
 
 CAUGHT_BY = "hidden"
 

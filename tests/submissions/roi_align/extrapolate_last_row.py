@@ -1,9 +1,9 @@
 """Keeps both neighbours inside the map by pinning the lower one at the second-to-last row (column), so a
 sample past the last pixel centre extrapolates (weight > 1) instead of clamping onto the last row."""
-from _reference import *  # noqa: F401,F403
-import numpy as np
 
 import _reference
+import numpy as np
+from _reference import *  # noqa: F401,F403
 
 CAUGHT_BY = "hidden"
 

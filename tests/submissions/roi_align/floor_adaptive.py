@@ -1,7 +1,8 @@
 """Adaptive sampling takes floor(roi_size / output_size) samples per bin instead of ceil: RoIs smaller than
 the output grid get no samples at all, and the others too few."""
-from _reference import *  # noqa: F401,F403
+
 import numpy as np
+from _reference import *  # noqa: F401,F403
 
 CAUGHT_BY = "hidden"
 

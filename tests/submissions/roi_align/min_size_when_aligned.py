@@ -1,8 +1,8 @@
 """aligned=True also raises the RoI's size to at least 1, so an empty RoI gives a sample instead of 0."""
-from _reference import *  # noqa: F401,F403
-import numpy as np
 
 import _reference
+import numpy as np
+from _reference import *  # noqa: F401,F403
 
 CAUGHT_BY = "hidden"
 

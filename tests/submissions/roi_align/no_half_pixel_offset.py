@@ -1,8 +1,8 @@
 """aligned=True drops the minimum size but forgets the -0.5 pixel shift of the scaled RoI."""
-from _reference import *  # noqa: F401,F403
-import numpy as np
 
 import _reference
+import numpy as np
+from _reference import *  # noqa: F401,F403
 
 CAUGHT_BY = "hidden"
 

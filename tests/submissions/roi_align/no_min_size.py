@@ -1,9 +1,9 @@
 """aligned=False does not raise the RoI's width and height to at least 1 (torchvision's "force malformed
 RoIs to be 1x1"), so tiny RoIs get tiny bins and empty ones no samples."""
-from _reference import *  # noqa: F401,F403
-import numpy as np
 
 import _reference
+import numpy as np
+from _reference import *  # noqa: F401,F403
 
 CAUGHT_BY = "hidden"
 

@@ -1,8 +1,8 @@
 """aligned=True shifts the scaled RoI by +0.5 pixel instead of -0.5."""
-from _reference import *  # noqa: F401,F403
-import numpy as np
 
 import _reference
+import numpy as np
+from _reference import *  # noqa: F401,F403
 
 CAUGHT_BY = "hidden"
 

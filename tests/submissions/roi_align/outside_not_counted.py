@@ -1,7 +1,8 @@
 """Leaves samples outside the map out of the average's denominator (averages only the in-range samples),
 where torchvision counts them as zeros."""
-from _reference import *  # noqa: F401,F403
+
 import numpy as np
+from _reference import *  # noqa: F401,F403
 
 CAUGHT_BY = "hidden"
 
@@ -27,7 +28,9 @@ def roi_align(features, rois, output_size, spatial_scale=1.0, sampling_ratio=-1,
         yy, xx = np.broadcast_arrays(ys[:, :, None, None], xs[None, None])  # (ph, gh, pw, gw)
         values = bilinear_interpolate(features[int(b)].astype(np.float64), yy.ravel(), xx.ravel())
         # BUG: the mean over in-range samples only, not over all gh * gw of them
-        inside = ((yy >= -1) & (yy <= features.shape[2]) & (xx >= -1) & (xx <= features.shape[3])).reshape(ph, gh, pw, gw)
+        inside = ((yy >= -1) & (yy <= features.shape[2]) & (xx >= -1) & (xx <= features.shape[3])).reshape(
+            ph, gh, pw, gw
+        )
         total = values.reshape(channels, ph, gh, pw, gw).sum(axis=(2, 4))
         out[k] = total / np.maximum(inside.sum(axis=(1, 3)), 1)
     return out

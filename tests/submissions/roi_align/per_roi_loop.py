@@ -1,7 +1,8 @@
 """Correct: a Python loop over RoIs, each RoI's samples read at once with bilinear_interpolate. A loop
 of a few hundred steps that is vectorised inside is acceptable: it must get full marks."""
-from _reference import *  # noqa: F401,F403
+
 import numpy as np
+from _reference import *  # noqa: F401,F403
 
 CAUGHT_BY = None
 

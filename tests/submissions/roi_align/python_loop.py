@@ -1,5 +1,6 @@
 """Correct, but a Python loop over RoIs x bins x samples (the C++ kernel's loops, with only the channels
 vectorised): the speed check must fail it."""
+
 import math
 
 import numpy as np
@@ -34,8 +35,12 @@ def _sample(feature, y, x):
         x1 = x0 + 1
     ly, lx = y - y0, x - x0
     hy, hx = 1.0 - ly, 1.0 - lx
-    return (hy * hx * feature[:, y0, x0] + hy * lx * feature[:, y0, x1]
-            + ly * hx * feature[:, y1, x0] + ly * lx * feature[:, y1, x1])
+    return (
+        hy * hx * feature[:, y0, x0]
+        + hy * lx * feature[:, y0, x1]
+        + ly * hx * feature[:, y1, x0]
+        + ly * lx * feature[:, y1, x1]
+    )
 
 
 def roi_align(features, rois, output_size, spatial_scale=1.0, sampling_ratio=-1, aligned=False):

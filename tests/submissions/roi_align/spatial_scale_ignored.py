@@ -1,6 +1,7 @@
 """Ignores spatial_scale: RoIs given in image pixels are used as feature-map pixels."""
-from _reference import *  # noqa: F401,F403
+
 import _reference
+from _reference import *  # noqa: F401,F403
 
 CAUGHT_BY = "hidden"
 

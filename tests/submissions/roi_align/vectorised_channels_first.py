@@ -1,8 +1,9 @@
 """Correct: every sample of every RoI at once (one pass per distinct sample grid), the four neighbours
 gathered with fancy indexing straight from the (N, C, H, W) array. Plainly vectorised, without the
 channels-last or separability tricks of the reference: it must get full marks."""
-from _reference import *  # noqa: F401,F403
+
 import numpy as np
+from _reference import *  # noqa: F401,F403
 
 CAUGHT_BY = None
 

@@ -1,8 +1,8 @@
 """Reads each RoI as (batch, y1, x1, y2, x2): x and y swapped."""
-from _reference import *  # noqa: F401,F403
-import numpy as np
 
 import _reference
+import numpy as np
+from _reference import *  # noqa: F401,F403
 
 CAUGHT_BY = "hidden"
 
