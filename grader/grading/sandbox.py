@@ -149,7 +149,8 @@ def _worker_argv(python: str, scratch_root: str, module_file: str, limits: Limit
 
 
 def _bwrap_argv(scratch: Scratch, limits: Limits) -> list[str]:
-    argv = ["bwrap", "--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL"]
+    # The private /tmp comes first: the environment may itself live under /tmp, and is then bound inside it.
+    argv = ["bwrap", "--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL", "--tmpfs", "/tmp"]
     for system in ("/usr", "/bin", "/lib", "/lib32", "/lib64", "/etc/ld.so.cache", "/etc/alternatives"):
         argv += ["--ro-bind-try", system, system]
     for root in _python_roots():
@@ -161,8 +162,6 @@ def _bwrap_argv(scratch: Scratch, limits: Limits) -> list[str]:
         "/proc",
         "--dev",
         "/dev",
-        "--tmpfs",
-        "/tmp",
         "--ro-bind",
         str(scratch.root),
         SANDBOX_DIR,
