@@ -246,7 +246,7 @@ _ENTRIES = (
         title="Sigmoid focal loss and its gradient",
         functions=("sigmoid_focal_loss", "sigmoid_focal_loss_grad"),
         points=Points(visible=3, hidden=5, speed=2),
-        speed_target=50.0,
+        speed_target=60.0,
         baseline_kind="cython",
         topic="focal loss",
         graded_against="torchvision formula and torch autograd",
