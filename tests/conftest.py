@@ -69,12 +69,16 @@ TIMING_FIXTURES = {"solutions_run", "busy_speed_checks", "solved_course_runs"}
 
 def pytest_collection_modifyitems(config, items):
     """Mark ``timing`` every test that reads a timing fixture, so that it runs in the serial part of the suite
-    (``make test``), never beside other tests. Then put the modules with the longest work first (those with
+    (``make test``), never beside other tests; under pytest-xdist they are skipped, since a speed verdict measured
+    beside other tests proves nothing. Then put the modules with the longest work first (those with
     ``notebooks`` tests, then those with ``slow`` ones), each module kept whole: pytest-xdist (``--dist loadscope
     --no-loadscope-reorder``) hands out work in this order, so that no long module starts last."""
+    beside_others = os.environ.get("PYTEST_XDIST_WORKER") is not None
     for item in items:
         if TIMING_FIXTURES.intersection(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.timing)
+        if beside_others and item.get_closest_marker("timing"):
+            item.add_marker(pytest.mark.skip(reason="a timing test: run it without -n, alone (make test does)"))
     rank: dict[str, int] = {}
     for item in items:
         module = item.nodeid.split("::")[0]
