@@ -6,9 +6,14 @@ import ast
 import importlib.util
 import json
 import os
+import queue
+import re
 import shutil
+import signal
 import subprocess
 import sys
+import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -184,3 +189,62 @@ def busy_speed_checks(tmp_path_factory) -> dict[tuple[str, str], dict]:
         list(registry.KATAS), runs=1, busy=True, variants=variants, grader_args=("--hidden", str(no_hidden))
     )
     return {key: checks[0] for key, checks in results.items()}
+
+
+class Watch:
+    """``python -m grader watch ARGS`` in a learner's copy at ``root`` (importing this checkout's grader), its
+    output read line by line as it comes."""
+
+    def __init__(self, root: Path, *args: str):
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "grader", "watch", *args],
+            cwd=root,
+            env={**os.environ, "PYTHONPATH": str(REPO)},  # the copy has no grader/ of its own
+            text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            # a terminal's Ctrl-C must reach it even when the test runner ignores SIGINT
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        )
+        self.lines: queue.Queue[str] = queue.Queue()
+        self.seen: list[str] = []
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self):
+        for line in self.proc.stdout:
+            self.lines.put(line.rstrip("\n"))
+
+    def wait_for(self, pattern: str, timeout: float = 30) -> str:
+        """The next line matching ``pattern``; the process is killed if none comes within ``timeout`` s."""
+        deadline = time.monotonic() + timeout
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                self.proc.kill()
+                raise AssertionError(
+                    f"no line matching {pattern!r} within {timeout} s; output:\n" + "\n".join(self.seen)
+                )
+            try:
+                line = self.lines.get(timeout=left)
+            except queue.Empty:
+                continue
+            self.seen.append(line)
+            if re.search(pattern, line):
+                return line
+
+    def finish(self, timeout: float = 30) -> int:
+        """Its exit status once it stops by itself (``--max-runs``)."""
+        try:
+            return self.proc.wait(timeout=timeout)
+        finally:
+            if self.proc.poll() is None:
+                self.proc.kill()
+            while not self.lines.empty():
+                self.seen.append(self.lines.get())
+
+    def stop(self) -> int:
+        """Ctrl-C, as a learner stops it; its exit status."""
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGINT)
+        return self.finish(20)

@@ -6,19 +6,16 @@ from __future__ import annotations
 
 import ast
 import os
-import queue
 import re
 import shutil
-import signal
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import REPO, SUBMISSIONS, make_impl, run_grader
+from conftest import REPO, SUBMISSIONS, Watch, make_impl, run_grader
 
 from grader import registry
 from grader.grading import profiling
@@ -145,48 +142,6 @@ def test_plain_pytest_reports_a_hung_test_as_timed_out_and_runs_the_others(tmp_p
     assert "1 failed, 6 passed" in proc.stdout
     # the traceback ends in the learner's loop, not in the time limit's code
     assert re.search(r"iou\.py:\d+: Failed", proc.stdout) and "+++ Timeout +++" not in proc.stdout
-
-
-class Watch:
-    """``python -m grader watch`` in a learner's copy, its lines read as they come."""
-
-    def __init__(self, root: Path, *args: str):
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "grader", "watch", *args],
-            cwd=root,
-            env=env(),
-            text=True,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
-        )
-        self.lines: queue.Queue[str] = queue.Queue()
-        self.seen: list[str] = []
-        threading.Thread(
-            target=lambda: [self.lines.put(ln.rstrip("\n")) for ln in self.proc.stdout], daemon=True
-        ).start()
-
-    def wait_for(self, pattern: str, timeout: float) -> str:
-        deadline = time.monotonic() + timeout
-        while (left := deadline - time.monotonic()) > 0:
-            try:
-                line = self.lines.get(timeout=left)
-            except queue.Empty:
-                break
-            self.seen.append(line)
-            if re.search(pattern, line):
-                return line
-        raise AssertionError(f"no line matching {pattern!r} within {timeout} s:\n" + "\n".join(self.seen))
-
-    def stop(self) -> int:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGINT)
-        try:
-            return self.proc.wait(timeout=20)
-        finally:
-            if self.proc.poll() is None:
-                self.proc.kill()
 
 
 def test_watch_cancels_a_hung_run_when_the_file_is_saved_again(tmp_path):

@@ -10,18 +10,15 @@ import functools
 import hashlib
 import json
 import os
-import queue
 import re
 import shutil
 import signal
 import subprocess
 import sys
-import threading
-import time
 from pathlib import Path
 
 import pytest
-from conftest import REPO
+from conftest import REPO, Watch
 
 from grader import registry
 from grader.results import CheckResult, KataResult
@@ -325,56 +322,6 @@ def test_state_merges_groups_of_an_unchanged_file_and_replaces_an_edited_one(rep
 
 
 # ---------------------------------------------------------------------------------------------- watch
-
-
-class Watch:
-    """``python -m grader watch`` in the copy, its output read line by line."""
-
-    def __init__(self, root: Path, *args: str):
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "grader", "watch", *args],
-            cwd=root,
-            env=env(),
-            text=True,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            # a terminal's Ctrl-C must reach it even when the test runner ignores SIGINT
-            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
-        )
-        self.lines: queue.Queue[str] = queue.Queue()
-        self.seen: list[str] = []
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self):
-        for line in self.proc.stdout:
-            self.lines.put(line.rstrip("\n"))
-
-    def wait_for(self, pattern: str, timeout: float = 30) -> str:
-        deadline = time.monotonic() + timeout
-        while True:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                self.proc.kill()
-                raise AssertionError(
-                    f"no line matching {pattern!r} within {timeout} s; output:\n" + "\n".join(self.seen)
-                )
-            try:
-                line = self.lines.get(timeout=left)
-            except queue.Empty:
-                continue
-            self.seen.append(line)
-            if re.search(pattern, line):
-                return line
-
-    def finish(self, timeout: float = 30) -> int:
-        try:
-            return self.proc.wait(timeout=timeout)
-        finally:
-            if self.proc.poll() is None:
-                self.proc.kill()
-            while not self.lines.empty():
-                self.seen.append(self.lines.get())
 
 
 def test_watch_reruns_the_visible_tests_of_the_saved_kata(repo):
