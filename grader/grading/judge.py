@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from grader.grading import profiling, proxy, sandbox, timing
+from grader.grading import profiling, proxy, sandbox, timing, wire
 from grader.grading.outcomes import error_lines, one_line, tests_status
 from grader.grading.process import signal_name
 from grader.registry import find
@@ -255,17 +255,13 @@ def _stage(worker: proxy.WorkerProcess, inputs):
     arrays: dict[int, np.ndarray] = {}
 
     def swap(v):
-        if type(v) is np.ndarray:
-            key = -(len(arrays) + 1)  # the judge's handles are negative, the worker's positive
-            arrays[key] = v
-            return proxy.Remote(worker, key, "input")
-        if type(v) in (tuple, list):
-            return type(v)(swap(x) for x in v)
-        if type(v) is dict:
-            return {k: swap(x) for k, x in v.items()}
-        return v
+        if type(v) is not np.ndarray:
+            return v
+        key = -(len(arrays) + 1)  # the judge's handles are negative, the worker's positive
+        arrays[key] = v
+        return proxy.Remote(worker, key, "input")
 
-    staged = swap(inputs)
+    staged = wire.map_leaves(inputs, swap)
     worker.drop()
     worker.store(arrays)
     worker.calls = 0
@@ -274,34 +270,18 @@ def _stage(worker: proxy.WorkerProcess, inputs):
 
 def _materialize(worker: proxy.WorkerProcess, value):
     """``value`` with every stand-in for an object in the worker replaced by the object, fetched at once."""
-    pending: list[proxy.Remote] = []
-
-    def collect(v):
-        if type(v) is proxy.Remote:
-            pending.append(v)
-        elif type(v) in (tuple, list):
-            for x in v:
-                collect(x)
-        elif type(v) is dict:
-            for x in v.values():
-                collect(x)
-
-    collect(value)
+    pending = [v for v in wire.leaves(value) if type(v) is proxy.Remote]
     fetched = dict(zip((id(r) for r in pending), worker.fetch(pending))) if pending else {}
 
-    def rebuild(v):
-        if type(v) is proxy.Remote:
-            got = fetched[id(v)]
-            if type(got) is proxy.Remote:  # still not plain data: an object that does its work later, say
-                raise TypeError(f"the submission returned a {v._type}, not NumPy arrays")
-            return got
-        if type(v) in (tuple, list):
-            return type(v)(rebuild(x) for x in v)
-        if type(v) is dict:
-            return {k: rebuild(x) for k, x in v.items()}
-        return v
+    def replace(v):
+        if type(v) is not proxy.Remote:
+            return v
+        got = fetched[id(v)]
+        if type(got) is proxy.Remote:  # still not plain data: an object that does its work later, say
+            raise TypeError(f"the submission returned a {v._type}, not NumPy arrays")
+        return got
 
-    return rebuild(value)
+    return wire.map_leaves(value, replace)
 
 
 class Transport:

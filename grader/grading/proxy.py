@@ -178,20 +178,10 @@ class WorkerProcess:
         names = reply.get("types")
         if not isinstance(names, dict):
             return
-
-        def walk(v):
-            if type(v) is Remote:
-                name = names.get(str(v._id))
-                if isinstance(name, str):
-                    v._type = name[:200]
-            elif type(v) in (tuple, list):
-                for x in v:
-                    walk(x)
-            elif type(v) is dict:
-                for x in v.values():
-                    walk(x)
-
-        walk(reply.get("value"))
+        for v in wire.leaves(reply.get("value")):
+            name = names.get(str(v._id)) if type(v) is Remote else None
+            if isinstance(name, str):
+                v._type = name[:200]
 
     def echo(self, value) -> float:
         """Seconds for one round trip of ``value`` (before the submission is loaded: the pipe's own cost)."""

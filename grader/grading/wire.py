@@ -52,6 +52,26 @@ class Unencodable(TypeError):
     """A value the format cannot carry; the encoder's ``on_other`` may turn it into a handle instead."""
 
 
+_KEY_TYPES = (str, int, float, bool)  # the dict keys the format carries
+
+
+def map_leaves(value, fn):
+    """``value`` rebuilt with ``fn`` applied to each leaf. Tuples, lists and dicts with plain keys are the
+    containers walked (as the format carries them); anything else, arrays and handles included, is a leaf."""
+    if type(value) in (tuple, list):
+        return type(value)(map_leaves(v, fn) for v in value)
+    if type(value) is dict and all(type(k) in _KEY_TYPES for k in value):
+        return {k: map_leaves(v, fn) for k, v in value.items()}
+    return fn(value)
+
+
+def leaves(value):
+    """The leaves of ``value``, in the order :func:`map_leaves` visits them."""
+    found = []
+    map_leaves(value, found.append)
+    return found
+
+
 def encode(value, on_other=None) -> list[bytes | memoryview]:
     """The parts of one message carrying ``value``; ``b"".join(parts)`` is the message.
 
@@ -90,7 +110,7 @@ def encode(value, on_other=None) -> list[bytes | memoryview]:
         if type(v) is dict:
             items = []
             for k, x in v.items():
-                if type(k) not in (str, int, float, bool):
+                if type(k) not in _KEY_TYPES:
                     raise Unencodable(f"dict keys of type {type(k).__name__} cannot be sent")
                 items.append([k, tree(x)])
             return {"$d": items}

@@ -61,48 +61,35 @@ class Worker:
         self.next_id += 1
         return handle
 
+    def _object(self, leaf):
+        if isinstance(leaf, wire.Handle):
+            if leaf.id not in self.objects:
+                raise LookupError(f"no object {leaf.id}")
+            return self.objects[leaf.id]
+        return leaf
+
     def resolve(self, value):
-        if isinstance(value, wire.Handle):
-            if value.id not in self.objects:
-                raise LookupError(f"no object {value.id}")
-            return self.objects[value.id]
-        if type(value) is tuple:
-            return tuple(self.resolve(v) for v in value)
-        if type(value) is list:
-            return [self.resolve(v) for v in value]
-        if type(value) is dict:
-            return {k: self.resolve(v) for k, v in value.items()}
-        return value
+        """``value`` with each handle replaced by the object it stands for."""
+        return wire.map_leaves(value, self._object)
 
     def portable(self, value, lazy: bool):
         """``value`` with the containers as they are and each leaf the judge is not sent kept here as a
         handle: with ``lazy``, every leaf but plain Python scalars; otherwise what the format cannot carry."""
-        if type(value) in (tuple, list):
-            return type(value)(self.portable(v, lazy) for v in value)
-        if type(value) is dict and all(type(k) in (str, int, float, bool) for k in value):
-            return {k: self.portable(v, lazy) for k, v in value.items()}
-        if value is None or type(value) in (bool, int, float, str, complex):
-            return value
-        if not lazy and _sendable(value):
-            return value
-        return self.keep(value)
 
-    def types(self, value) -> dict[int, str]:
-        found: dict[int, str] = {}
+        def leaf(v):
+            if v is None or type(v) in (bool, int, float, str, complex) or (not lazy and _sendable(v)):
+                return v
+            return self.keep(v)
 
-        def walk(v):
-            if isinstance(v, wire.Handle):
-                obj = self.objects.get(v.id)
-                found[v.id] = f"{type(obj).__module__}.{type(obj).__qualname__}"  # for the judge's messages
-            elif type(v) in (tuple, list):
-                for x in v:
-                    walk(x)
-            elif type(v) is dict:
-                for x in v.values():
-                    walk(x)
+        return wire.map_leaves(value, leaf)
 
-        walk(value)
-        return found
+    def types(self, value) -> dict[str, str]:
+        """{handle number: the type of the object it stands for}, for the judge's messages."""
+        return {
+            str(v.id): f"{type(self.objects.get(v.id)).__module__}.{type(self.objects.get(v.id)).__qualname__}"
+            for v in wire.leaves(value)
+            if isinstance(v, wire.Handle)
+        }
 
     # --- requests ------------------------------------------------------------------------------------------
     def reply(self, value) -> None:
@@ -162,7 +149,7 @@ class Worker:
         if before is not None:
             outcome["modified"] = _modified(before, args, kwargs)
         if "value" in outcome:
-            outcome["types"] = {str(k): v for k, v in self.types(outcome["value"]).items()}
+            outcome["types"] = self.types(outcome["value"])
         return outcome
 
     def op_store(self, request):
@@ -172,7 +159,7 @@ class Worker:
 
     def op_fetch(self, request):
         values = [self.portable(self.objects[i], lazy=False) for i in request["ids"]]
-        return {"value": values, "types": {str(k): v for k, v in self.types(values).items()}}
+        return {"value": values, "types": self.types(values)}
 
     def op_drop(self, request):
         self.objects.clear()
