@@ -48,6 +48,12 @@ def _grade_parser() -> argparse.ArgumentParser:
         help="limit on each kata's grading (default: per kata, from the registry)",
     )
     p.add_argument(
+        "--test-timeout",
+        type=float,
+        metavar="SECONDS",
+        help="limit on any one test; a group stops at its first timeout (default: per kata, from the registry)",
+    )
+    p.add_argument(
         "--exitfirst",
         action="store_true",
         help="stop each group of tests at its first failure (faster; counts only the tests run)",
@@ -119,6 +125,7 @@ def grade(argv: list[str]) -> int:
                 hidden_tests=hidden.resolve(),
                 groups=groups,
                 time_limit=args.time_limit,
+                test_timeout=args.test_timeout,
                 exitfirst=args.exitfirst,
                 sandbox=backend,
                 # Where a too-slow kata's time goes: advice for the learner's own work, not for batch grading.

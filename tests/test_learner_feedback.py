@@ -144,6 +144,23 @@ def test_plain_pytest_reports_a_hung_test_as_timed_out_and_runs_the_others(tmp_p
     assert re.search(r"iou\.py:\d+: Failed", proc.stdout) and "+++ Timeout +++" not in proc.stdout
 
 
+def test_the_grader_stops_a_group_at_its_first_timeout(tmp_path):
+    # box_area hangs; every visible test after the first that calls it is left out, not run to its limit
+    impl = make_impl(
+        tmp_path / "impl", "iou", "from _reference import *\n\n\ndef box_area(boxes):\n    while True:\n        pass\n"
+    )
+    started = time.monotonic()
+    run = run_grader("iou", "--impl", str(impl), "--only", "visible", "--test-timeout", "1", tmp_path=tmp_path)
+    elapsed = time.monotonic() - started
+    check = run.kata("iou")["checks"]["visible"]
+    assert check["status"] == "failed", check
+    assert "timed out after 1 s" in check["message"], check["message"]
+    assert "the tests after a timeout were not run" in check["message"], check["message"]
+    visible = len(re.findall(r"^def test_", IOU.visible_tests_path(REPO).read_text(), re.M))
+    assert check["total_tests"] < visible, check
+    assert elapsed < 60, elapsed
+
+
 def test_watch_cancels_a_hung_run_when_the_file_is_saved_again(tmp_path):
     root = learner_copy(tmp_path, IOU)
     target = root / "exercises" / IOU.folder / IOU.filename

@@ -441,7 +441,10 @@ def _judge_groups(kata, groups, spec, baseline, session: Session, channel: Chann
             continue
         if group == "visible":
             results[group] = run_tests(
-                [spec["visible_tests"]], hidden=False, timeout=kata.test_timeout, exitfirst=spec.get("exitfirst", False)
+                [spec["visible_tests"]],
+                hidden=False,
+                timeout=spec["test_timeout"],
+                exitfirst=spec.get("exitfirst", False),
             )
         elif group == "hidden":
             if results.get("visible", {}).get("status") == Status.NOT_STARTED:
@@ -450,7 +453,7 @@ def _judge_groups(kata, groups, spec, baseline, session: Session, channel: Chann
                 results[group] = run_tests(
                     [spec["hidden_tests"]],
                     hidden=True,
-                    timeout=kata.test_timeout,
+                    timeout=spec["test_timeout"],
                     exitfirst=spec.get("exitfirst", False),
                 )
         elif group == "speed":
@@ -469,7 +472,7 @@ def _speed_group(kata, spec, baseline, session, transport, results) -> dict:
     # visible tests and, where they are available, the hidden tests pass. Graded alone, it runs them first.
     for group, path, hidden in (("visible", spec["visible_tests"], False), ("hidden", spec["hidden_tests"], True)):
         if group not in results and path and os.path.exists(path):
-            results[group] = run_tests([path], hidden=hidden, timeout=kata.test_timeout, exitfirst=True)
+            results[group] = run_tests([path], hidden=hidden, timeout=spec["test_timeout"], exitfirst=True)
     blocking = [g for g in ("visible", "hidden") if g in results and results[g]["status"] != Status.PASSED]
     if blocking:
         status = Status.NOT_STARTED if results[blocking[0]]["status"] == Status.NOT_STARTED else Status.SKIPPED

@@ -35,6 +35,7 @@ def grade_kata(
     hidden_tests: Path | None,
     groups: list[str],
     time_limit: float | None = None,
+    test_timeout: float | None = None,
     exitfirst: bool = False,
     sandbox: Backend = Backend.NONE,
     memory_bytes: int = 8 * 2**30,
@@ -42,7 +43,8 @@ def grade_kata(
 ) -> KataResult:
     """Grade ``groups`` of one kata; never raises for anything the submission does.
 
-    ``time_limit`` (seconds) overrides the registry's limit for the kata's whole subprocess. ``exitfirst``
+    ``time_limit`` (seconds) overrides the registry's limit for the kata's whole subprocess, ``test_timeout``
+    its limit on any one test. ``exitfirst``
     stops each group of tests at its first failure: enough to know whether a submission is caught.
     ``sandbox`` is where the submission's code runs (:mod:`grader.grading.sandbox`), with ``memory_bytes``.
     ``explain`` adds, to a too-slow verdict, where the submission's time goes (a few seconds of profiling: for
@@ -87,6 +89,7 @@ def grade_kata(
             hidden_tests,
             run_groups,
             time_limit or kata.time_limit,
+            test_timeout or kata.test_timeout,
             exitfirst,
             sandbox,
             memory_bytes,
@@ -164,7 +167,17 @@ class JudgeRun:
 
 
 def _run_judge(
-    kata, impl_file, visible_tests, hidden_tests, groups, time_limit, exitfirst, sandbox, memory_bytes, explain
+    kata,
+    impl_file,
+    visible_tests,
+    hidden_tests,
+    groups,
+    time_limit,
+    test_timeout,
+    exitfirst,
+    sandbox,
+    memory_bytes,
+    explain,
 ) -> JudgeRun:
     """Run the judge on ``groups`` of one kata, under ``time_limit`` seconds and the output cap."""
     read_fd, write_fd = os.pipe()
@@ -178,6 +191,7 @@ def _run_judge(
         "sandbox": sandbox.value,
         "memory_bytes": memory_bytes,
         "time_limit": time_limit,
+        "test_timeout": test_timeout,
         "explain": explain,
         "channel_fd": write_fd,
     }
