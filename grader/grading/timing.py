@@ -89,6 +89,17 @@ def _cut_short(budget: float, base_time: float, target: float) -> SpeedResult:
     )
 
 
+MIN_ROUNDS = 3
+# Rounds that all land this many times inside (or outside) the target have decided the verdict: the median of
+# more rounds could not cross the target without most of them moving by that factor. Stopping there halves a
+# clear verdict's time (most of them: the reference solutions run at a fifth of their targets or less).
+DECISIVE = 2.0
+
+
+def _decided(ratios: list[float], target: float) -> bool:
+    return max(ratios) * DECISIVE <= target or min(ratios) >= target * DECISIVE
+
+
 class Interference(Exception):
     """The submission left work running that would slow the baseline down while it is timed."""
 
@@ -115,7 +126,8 @@ def measure(
         target: the largest passing ratio of submission time to baseline time.
         rng_for_round: ``k -> numpy Generator``: a fresh generator for round ``k``.
         rounds: timed rounds after the warm-up round.
-        max_seconds: soft limit on the whole measurement; at least three rounds run.
+        max_seconds: soft limit on the whole measurement; at least ``MIN_ROUNDS`` rounds run, and no more once
+            every ratio so far is decisively inside or outside the target (``DECISIVE``).
         prepare: ``inputs -> inputs`` for the submission, run before its clock starts (hands the inputs over).
         overhead: ``() -> seconds`` of the last submission time that were the transport's, not the submission's.
         idle: raises :class:`Interference` when the submission has work running between its calls.
@@ -163,7 +175,7 @@ def measure(
         base_times.append(tb)
         sub_times.append(ts)
         ratios.append(ts / tb)
-        if k >= 3 and _perf_counter() - start > max_seconds:
+        if k >= MIN_ROUNDS and (_perf_counter() - start > max_seconds or _decided(ratios, target)):
             break
 
     base_ms, sub_ms = _median(base_times) * 1e3, _median(sub_times) * 1e3
