@@ -94,6 +94,27 @@ def run_timings(args) -> dict:
     }
 
 
+def merge_timings(saved: dict | None, timed: dict, katas: list[str]) -> dict:
+    """``timed`` (a run of some ``katas``) with every other kata's rows of the ``saved`` run kept, so that timing
+    a new or changed kata leaves the others' figures in the report; ``earlier`` names the runs they came from."""
+    if not saved:
+        return timed
+    order = [k.slug for k in registry.KATAS]
+    for name, config in timed["configs"].items():
+        old = saved["configs"].get(name, {})
+        kept = [c for c in old.get("cases", []) if c["kata"] not in katas and c["kata"] in order]
+        config["cases"] = sorted(kept + config["cases"], key=lambda c: order.index(c["kata"]))
+        notes = {k: v for k, v in old.get("kata_notes", {}).items() if k not in katas and k in order}
+        config["kata_notes"] = {**notes, **config["kata_notes"]}
+    earlier = {k: d for k, d in saved.get("earlier", {}).items() if k not in katas}
+    for slug in {c["kata"] for config in saved["configs"].values() for c in config.get("cases", [])}:
+        if slug not in katas and slug in order:
+            earlier.setdefault(slug, saved["date"])
+    timed["earlier"] = earlier
+    timed["options"]["katas"] = "all"
+    return timed
+
+
 def run_loop(args) -> dict:
     from benchmarks import loop
 
@@ -161,7 +182,12 @@ def main(argv=None) -> int:
         metavar="N",
         help="run the stability study with N runs per load (0: keep the saved study)",
     )
-    p.add_argument("--katas", nargs="*", metavar="SLUG", help="time these katas only (default: all)")
+    p.add_argument(
+        "--katas",
+        nargs="*",
+        metavar="SLUG",
+        help="time these katas only, keeping the other katas' saved figures (default: all)",
+    )
     p.add_argument("--quick", action="store_true", help="the smallest size of each case only (a smoke test)")
     p.add_argument("--rounds", type=int, default=7, help="timed rounds per case (default 7)")
     p.add_argument(
@@ -193,7 +219,10 @@ def main(argv=None) -> int:
                 f"warning: {kata.label} has no benchmark cases ({case_file(kata).relative_to(paths.REPO)}): "
                 "not timed (the report lists it)"
             )
-        _save(paths.TIMINGS_JSON, run_timings(args))
+        timed = run_timings(args)
+        if args.katas:
+            timed = merge_timings(_load(paths.TIMINGS_JSON), timed, args.katas)
+        _save(paths.TIMINGS_JSON, timed)
     if "loop" in parts and not (args.only is None and args.skip_loop):
         _save(paths.LOOP_JSON, run_loop(args))
     if "stability" in parts and (args.stability_runs > 0 or args.only == "stability"):

@@ -400,6 +400,16 @@ def markdown(timings: dict | None, loop: dict | None, stability: dict | None) ->
             "untimed call.",
             "",
         ]
+        if timings.get("earlier"):
+            dates: dict[str, list[str]] = {}
+            for slug, date in timings["earlier"].items():
+                dates.setdefault(date, []).append(slug)
+            out += [
+                "Some katas keep the figures of an earlier run (`bench.py --katas` times only the katas named): "
+                + "; ".join(f"{', '.join(sorted(slugs))} measured {date}" for date, slugs in sorted(dates.items()))
+                + ".",
+                "",
+            ]
         out += _machine(timings) + _quiet(timings) + [""]
         out += ["## Targets", "", *_summary(timings), ""]
         out += [
