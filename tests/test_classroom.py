@@ -30,38 +30,37 @@ from conftest import REPO
 from grader import registry
 from grader.registry import GROUPS
 from grader.stubs import BEGIN, END
+from grader.teacher import classroom, dry_run
 
 # Inputs each action documents in its action.yml at the version the workflow uses (read in the actions'
-# repositories): name -> (all inputs, required inputs).
+# repositories and release notes): name -> (all inputs, required inputs). The majors are the first that run on
+# Node 24 (checkout v5+, setup-python v6, cache v5, upload-artifact v6+), at their latest: the Node 20 ones are
+# retired on GitHub's runners.
+CHECKOUT_INPUTS = {
+    "repository",
+    "ref",
+    "token",
+    "ssh-key",
+    "ssh-known-hosts",
+    "ssh-strict",
+    "ssh-user",
+    "persist-credentials",
+    "path",
+    "clean",
+    "filter",
+    "sparse-checkout",
+    "sparse-checkout-cone-mode",
+    "fetch-depth",
+    "fetch-tags",
+    "show-progress",
+    "lfs",
+    "submodules",
+    "set-safe-directory",
+    "github-server-url",
+}
 DOCUMENTED_INPUTS = {
-    # actions/checkout@v4 action.yml
-    "actions/checkout@v4": (
-        {
-            "repository",
-            "ref",
-            "token",
-            "ssh-key",
-            "ssh-known-hosts",
-            "ssh-strict",
-            "ssh-user",
-            "persist-credentials",
-            "path",
-            "clean",
-            "filter",
-            "sparse-checkout",
-            "sparse-checkout-cone-mode",
-            "fetch-depth",
-            "fetch-tags",
-            "show-progress",
-            "lfs",
-            "submodules",
-            "set-safe-directory",
-            "github-server-url",
-        },
-        set(),
-    ),
-    # actions/setup-python@v5 action.yml
-    "actions/setup-python@v5": (
+    "actions/checkout@v6": (CHECKOUT_INPUTS, set()),
+    "actions/setup-python@v6": (
         {
             "python-version",
             "python-version-file",
@@ -73,9 +72,16 @@ DOCUMENTED_INPUTS = {
             "update-environment",
             "allow-prereleases",
             "freethreaded",
+            "pip-version",
+            "pip-install",
         },
         set(),
     ),
+    "actions/cache/restore@v5": (
+        {"path", "key", "restore-keys", "enableCrossOsArchive", "fail-on-cache-miss", "lookup-only"},
+        {"path", "key"},
+    ),
+    "actions/cache/save@v5": ({"path", "key", "upload-chunk-size", "enableCrossOsArchive"}, {"path", "key"}),
     # classroom-resources/autograding-command-grader@v1 action.yml
     "classroom-resources/autograding-command-grader@v1": (
         {"test-name", "setup-command", "command", "timeout", "max-score"},
@@ -83,8 +89,7 @@ DOCUMENTED_INPUTS = {
     ),
     # classroom-resources/autograding-grading-reporter@v1 action.yml
     "classroom-resources/autograding-grading-reporter@v1": ({"runners", "token"}, {"runners"}),
-    # actions/upload-artifact@v4 action.yml
-    "actions/upload-artifact@v4": (
+    "actions/upload-artifact@v7": (
         {
             "name",
             "path",
@@ -93,6 +98,7 @@ DOCUMENTED_INPUTS = {
             "compression-level",
             "overwrite",
             "include-hidden-files",
+            "archive",
         },
         {"path"},
     ),
@@ -130,8 +136,7 @@ def copy_built_baselines(student: Path) -> None:
 
 def step_env(home: Path, **extra: str) -> dict:
     """What the command grader gives a command: PATH and HOME, nothing else."""
-    path = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "/usr/bin:/bin")])
-    return {"PATH": path, "HOME": str(home), **extra}
+    return dry_run.step_env(str(home), **extra)
 
 
 def load_workflow(student: Path) -> dict:
@@ -164,26 +169,19 @@ def course(tmp_path_factory):
     return make_course(tmp_path_factory.mktemp("course"))
 
 
-def run_step(step: dict, student: Path, home: Path) -> subprocess.CompletedProcess:
-    """One command-grader step, as the action runs it (its timeout is in minutes)."""
-    return subprocess.run(
-        ["bash", "-c", step["with"]["command"]],
-        cwd=student,
-        env=step_env(home),
-        capture_output=True,
-        text=True,
-        timeout=float(step["with"]["timeout"]) * 60,
-    )
+def run_step(step: dict, student: Path, home: Path) -> dry_run.StepRun:
+    """One command-grader step, as the action runs it (its timeout is in minutes; stdout and stderr to its log)."""
+    return dry_run.run_grading_step(step, student, step_env(home))
 
 
-def run_steps_side_by_side(steps: list[dict], student: Path, home: Path) -> dict[str, subprocess.CompletedProcess]:
+def run_steps_side_by_side(steps: list[dict], student: Path, home: Path) -> dict[str, dry_run.StepRun]:
     """Steps that time nothing, run two or more at once, each on a CPU of its own (the grader pins a kata's
     processes to the highest CPU they may use, which would put them all on one)."""
     cpus: queue.Queue = queue.Queue()
     for cpu in sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else [None]:
         cpus.put(cpu)
 
-    def run(step: dict) -> subprocess.CompletedProcess:
+    def run(step: dict) -> dry_run.StepRun:
         cpu = cpus.get()
         try:
             # bash -c COMMAND as run_step runs it, started by a Python that first pins itself to the CPU
@@ -191,19 +189,22 @@ def run_steps_side_by_side(steps: list[dict], student: Path, home: Path) -> dict
                 sys.executable,
                 "-c",
                 "import os, sys; os.sched_setaffinity(0, {int(sys.argv[1])}); "
-                "os.execvp('bash', ['bash', '-c', sys.argv[2]])",
+                "os.execvp('sh', ['sh', '-c', sys.argv[2]])",
                 str(cpu),
                 step["with"]["command"],
             ]
-            argv = ["bash", "-c", step["with"]["command"]] if cpu is None else pinned
-            return subprocess.run(
+            argv = ["sh", "-c", step["with"]["command"]] if cpu is None else pinned
+            proc = subprocess.run(
                 argv,
                 cwd=student,
                 env=step_env(home),
-                capture_output=True,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
                 text=True,
                 timeout=float(step["with"]["timeout"]) * 60,
             )
+            w = step["with"]
+            return dry_run.StepRun(step["id"], w["test-name"], int(w["max-score"]), proc.returncode, proc.stdout, 0.0)
         finally:
             cpus.put(cpu)
 
@@ -252,13 +253,24 @@ def solved_course_runs(tmp_path_factory):
     assert len(runs) == len(steps) and timed
     summary = run_summary(workflow, student, home, home / "summary-solutions.md")
     report = json.loads((student / "grade-report.json").read_text())
-    hidden_step = next(s for s in steps if s["id"].endswith("_hidden"))
-    (student / ".hidden").rename(student / ".hidden-absent")
+    # then the first kata again without the hidden tests: no secret, and a checkout that failed
+    first = registry.KATAS[0]
+    by_id = {s["id"]: s for s in steps}
+    unavailable = {}
+    (student / ".hidden").rename(student / ".hidden-kept")
     try:
-        no_secret = run_step(hidden_step, student, home)
+        for outcome in ("skipped", "failure"):
+            out = home / f"summary-{outcome}.md"
+            out.write_text("")
+            dry_run.report_unavailable(
+                dry_run.load_workflow(student), student, outcome, step_env(home, GITHUB_STEP_SUMMARY=str(out))
+            )
+            unavailable[outcome] = {g: run_step(by_id[classroom.step_id(first, g)], student, home) for g in GROUPS}
+            unavailable[outcome]["summary"] = out.read_text()
     finally:
-        (student / ".hidden-absent").rename(student / ".hidden")
-    return {"steps": steps, "runs": runs, "summary": summary, "report": report, "no_secret": no_secret}
+        (student / classroom.UNAVAILABLE_FILE).unlink(missing_ok=True)
+        (student / ".hidden-kept").rename(student / ".hidden")
+    return {"steps": steps, "runs": runs, "summary": summary, "report": report, "unavailable": unavailable}
 
 
 def test_steps_import_the_exported_grader(course):
@@ -281,13 +293,13 @@ def test_every_step_fails_on_the_stubs(stub_runs):
     points = sum(int(s["with"]["max-score"]) for s in stub_runs["steps"] if stub_runs["runs"][s["id"]].returncode == 0)
     assert points == 0
     for r in stub_runs["runs"].values():
-        assert "Traceback" not in r.stderr, r.stderr[-2000:]
+        assert "Traceback" not in r.output, r.output[-2000:]
     assert f"0/{TOTAL} points" in stub_runs["summary"]
 
 
 def test_every_step_passes_on_the_solutions_and_points_add_up(solved_course_runs):
     runs = solved_course_runs["runs"]
-    failing = {sid: r.stderr[-1500:] for sid, r in runs.items() if r.returncode != 0}
+    failing = {sid: r.output[-1500:] for sid, r in runs.items() if r.returncode != 0}
     assert not failing, failing
     points = sum(int(s["with"]["max-score"]) for s in solved_course_runs["steps"] if runs[s["id"]].returncode == 0)
     assert points == TOTAL
@@ -295,10 +307,20 @@ def test_every_step_passes_on_the_solutions_and_points_add_up(solved_course_runs
     assert solved_course_runs["report"]["points"] == solved_course_runs["report"]["max_points"] == TOTAL
 
 
-def test_hidden_steps_without_the_secret_score_zero_and_say_why(solved_course_runs):
-    proc = solved_course_runs["no_secret"]
-    assert proc.returncode == 1
-    assert "hidden tests not found" in proc.stderr and "Traceback" not in proc.stderr
+@pytest.mark.parametrize(
+    "outcome, cause",
+    [
+        ("skipped", "the CVKATAS_HIDDEN_TESTS_TOKEN secret is not set (hidden checkout: skipped)"),
+        ("failure", "the checkout of ${{ github.repository_owner }}/cv-katas-hidden ended in failure"),
+    ],
+)
+def test_without_the_hidden_tests_the_hidden_steps_score_zero_and_say_why(solved_course_runs, outcome, cause):
+    runs = solved_course_runs["unavailable"][outcome]
+    assert runs["hidden"].returncode == 1
+    assert f"hidden tests unavailable: {cause}" in runs["hidden"].output and "Traceback" not in runs["hidden"].output
+    # every other step still grades: the solution's visible tests pass, and its speed counts on them alone
+    assert runs["visible"].returncode == 0 and runs["speed"].returncode == 0, runs["speed"].output[-1500:]
+    assert f"hidden tests unavailable**: {cause}" in runs["summary"]  # the job summary names the real cause
 
 
 def test_workflow_has_one_step_per_kata_and_group_worth_its_points(course):
@@ -316,7 +338,10 @@ def test_workflow_has_one_step_per_kata_and_group_worth_its_points(course):
         assert ("--hidden .hidden/hidden_tests" in w["command"]) == (group in ("hidden", "speed"))
         assert "$" not in w["command"]  # nothing from the workflow's environment reaches the command
     ids = [s["id"] for s in steps]
-    assert len(set(ids)) == len(ids) and all(re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", i) for i in ids)
+    # the reporter's own check of its runners list (autograding-grading-reporter src/main.js): a missing result
+    # is reported as itself only when every id is letters and digits
+    assert len({i.upper() for i in ids}) == len(ids) and all(re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", i) for i in ids)
+    assert classroom.step_id(registry.find("roi_align"), "hidden") == "roiAlignHidden"
     (reporter,) = [s for s in job_steps(workflow) if s.get("uses") == REPORTER]
     assert reporter["with"]["runners"].split(",") == ids
     # the reporter reads each result from <ID uppercased>_RESULTS
@@ -328,10 +353,11 @@ def test_workflow_shape_and_documented_inputs(course):
     text = (student / ".github" / "workflows" / "classroom.yml").read_text()
     workflow = yaml.safe_load(text)
     on = workflow.get("on", workflow.get(True))  # YAML 1.1 reads a bare `on` key as true
-    assert on == ["push", "workflow_dispatch", "repository_dispatch"]
+    assert on == {"push": None, "workflow_dispatch": None, "repository_dispatch": None}
     assert workflow["permissions"] == {"contents": "read"}
     assert len(workflow["jobs"]) == 1
-    for step in job_steps(workflow):
+    steps = job_steps(workflow)
+    for step in steps:
         if "uses" in step:
             assert step["uses"] in DOCUMENTED_INPUTS, step["uses"]
             allowed, required = DOCUMENTED_INPUTS[step["uses"]]
@@ -341,17 +367,37 @@ def test_workflow_shape_and_documented_inputs(course):
     (job,) = workflow["jobs"].values()
     secret = "CVKATAS_HIDDEN_TESTS_TOKEN"
     assert job["env"]["HAS_HIDDEN_TESTS"] == f"${{{{ secrets.{secret} != '' }}}}"
-    hidden_checkout = [s for s in job_steps(workflow) if s.get("with", {}).get("path") == ".hidden"]
-    assert len(hidden_checkout) == 1 and hidden_checkout[0]["if"] == "env.HAS_HIDDEN_TESTS == 'true'"
-    assert hidden_checkout[0]["with"]["token"] == f"${{{{ secrets.{secret} }}}}"
-    unavailable = [s for s in job_steps(workflow) if s.get("if") == "env.HAS_HIDDEN_TESTS != 'true'"]
-    assert len(unavailable) == 1 and "grading visible tests and speed only" in unavailable[0]["run"]
-    assert "secrets." not in json.dumps([s for s in job_steps(workflow) if s not in hidden_checkout])
-    setup = next(s for s in job_steps(workflow) if s.get("uses") == "actions/setup-python@v5")
-    assert setup["with"]["cache"] == "pip"
-    torch = next(s for s in job_steps(workflow) if "torch==2.13.0" in str(s.get("run", "")))
-    assert torch["env"]["TORCH_INDEX_URL"].startswith("${{ vars.")
-    assert "://" not in text  # no index host written into the workflow
+    (checkout,) = [s for s in steps if s.get("with", {}).get("path") == ".hidden"]
+    assert checkout["if"] == "env.HAS_HIDDEN_TESTS == 'true'" and checkout["continue-on-error"] is True
+    assert checkout["with"]["token"] == f"${{{{ secrets.{secret} }}}}"
+    # a .hidden/ committed by the submission is gone before the checkout (or its absence) decides what runs
+    clear = next(i for i, s in enumerate(steps) if "rm -rf .hidden" in str(s.get("run", "")))
+    assert clear < steps.index(checkout)
+    (unavailable,) = [s for s in steps if s.get("if") == f"steps.{checkout['id']}.outcome != 'success'"]
+    assert unavailable["env"]["OUTCOME"] == f"${{{{ steps.{checkout['id']}.outcome }}}}"
+    assert "secrets." not in json.dumps([s for s in steps if s is not checkout])
+    assert not any(s.get("uses", "").startswith("actions/setup-python") and "cache" in s.get("with", {}) for s in steps)
+    # the dependencies: restored, installed on a miss, and saved right after the install whatever the grade
+    (restore,) = [s for s in steps if s.get("uses") == "actions/cache/restore@v5"]
+    (install,) = [s for s in steps if "torch==2.13.0" in str(s.get("run", ""))]
+    (save,) = [s for s in steps if s.get("uses") == "actions/cache/save@v5"]
+    assert steps.index(restore) < steps.index(install) < steps.index(save) < steps.index(grading_steps(workflow)[0])
+    assert install["if"] == f"steps.{restore['id']}.outputs.cache-hit != 'true'"
+    # on a hit nothing is installed: only the baselines are built, with pip told to use no index at all
+    (build,) = [s for s in steps if "-m grader.baselines" in str(s.get("run", ""))]
+    assert "if" not in build and "--no-index --no-deps --no-build-isolation -e ." in build["run"]
+    assert build["env"]["CACHE_HIT"] == f"${{{{ steps.{restore['id']}.outputs.cache-hit }}}}"
+    assert save["if"].startswith("always()") and save["with"] == restore["with"]
+    key = restore["with"]["key"]
+    assert "steps.python.outputs.python-version" in key
+    assert "hashFiles('pyproject.toml', 'setup.py', 'grader/torch-requirement.txt')" in key
+    assert next(s for s in steps if s.get("id") == "python")["uses"] == "actions/setup-python@v6"
+    # torch's CPU build: the exact pin, from the variable or, by default, PyTorch's CPU index
+    assert install["env"]["TORCH_INDEX_URL"] == (
+        "${{ vars.CVKATAS_TORCH_INDEX_URL || 'https://download.pytorch.org/whl/cpu' }}"
+    )
+    assert '--extra-index-url "$TORCH_INDEX_URL" "torch==2.13.0"' in install["run"]
+    assert re.findall(r"\w+://[^\s'\"]+", text) == ["https://download.pytorch.org/whl/cpu"]  # no other host
     for step in job_steps(workflow):  # every `python -m grader...` of a run step exists in the export
         for module in re.findall(r"python -m (grader[\w.]*)", str(step.get("run", ""))):
             assert (student / module.replace(".", "/") / "__main__.py").is_file() or (
@@ -361,14 +407,14 @@ def test_workflow_shape_and_documented_inputs(course):
         job_steps(workflow).index(next(s for s in job_steps(workflow) if s.get("uses") == REPORTER)) + 1 :
     ]
     assert after and all(s.get("if") == "always()" for s in after)
-    assert any(s.get("uses") == "actions/upload-artifact@v4" for s in after)
+    assert any(s.get("uses") == "actions/upload-artifact@v7" for s in after)
 
 
 def test_export_options_and_refusals(tmp_path):
     target = tmp_path / "student"
     export("student", target, "iou", "nms", "--hidden-repo", "acme/secret-tests", "--secret", "KATA_TOKEN")
     workflow = load_workflow(target)
-    assert [s["id"] for s in grading_steps(workflow)] == [f"{k}_{g}" for k in ("iou", "nms") for g in GROUPS]
+    assert [s["id"] for s in grading_steps(workflow)] == [f"{k}{g.title()}" for k in ("iou", "nms") for g in GROUPS]
     (job,) = workflow["jobs"].values()
     assert job["env"]["HIDDEN_TESTS_REPO"] == "acme/secret-tests"
     assert "KATA_TOKEN" in job["env"]["HAS_HIDDEN_TESTS"]
@@ -478,7 +524,7 @@ def test_regrade_uses_the_teachers_tests_and_survives_broken_repositories(tmp_pa
     students = tmp_path / "students"
     for name in ("alice", "bob", "carol"):
         (students / name / "exercises" / kata.folder).mkdir(parents=True)
-    (students / "notes").mkdir()  # not a repository: ignored
+    (students / "notes").mkdir()  # not a repository: a row of zeros with a note
     shutil.copy(REPO / "solutions" / kata.folder / kata.filename, students / "alice" / "exercises" / kata.folder)
     bob = students / "bob" / "exercises" / kata.folder
     shutil.copy(REPO / "exercises" / kata.folder / kata.filename, bob)
@@ -504,9 +550,10 @@ def test_regrade_uses_the_teachers_tests_and_survives_broken_repositories(tmp_pa
         timeout=600,
     )
     assert proc.returncode == 0, proc.stderr
-    assert "[1/3] alice" in proc.stderr and "Traceback" not in proc.stderr
+    assert "[1/4] alice" in proc.stderr and "Traceback" not in proc.stderr
     rows = {r["student"]: r for r in csv.DictReader(out.open())}
-    assert list(rows) == ["alice", "bob", "carol"]
+    assert list(rows) == ["alice", "bob", "carol", "notes"]
+    assert rows["notes"]["total"] == "0" and rows["notes"]["note"].startswith("not a student repository")
     assert rows["alice"] == {
         "student": "alice",
         "iou_visible": "3",

@@ -4,7 +4,9 @@
 ``solutions/``), READMEs and visible tests, the grader with the compiled baselines' sources, the packaging
 files, editor settings, a README for students and ``.github/workflows/classroom.yml``. Never solutions, hidden
 tests, the project's own tests, benchmarks or CI scripts. ``hidden`` writes the private repository the
-workflow checks out: ``hidden_tests/`` with its golden data and the scripts that made it.
+workflow checks out: ``hidden_tests/`` with its golden data and the scripts that made it, and
+``.github/workflows/regrade.yml``, which regrades the students its roster lists (:mod:`regrade_workflow`); an
+existing roster is kept.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from grader.exits import ExitCode
 from grader.paths import CHECKOUT, HIDDEN_TESTS, repo_root
 from grader.registry import Kata
 from grader.stubs import StubError, make_stub
-from grader.teacher import classroom
+from grader.teacher import classroom, regrade_workflow
 from grader.teacher.render import render
 
 # Build products and local state: never part of a repository (the workflow builds the baselines itself).
@@ -70,8 +72,8 @@ def _write(path: Path, text: str, written: list[Path]) -> None:
     written.append(path)
 
 
-def prepare_target(target: Path, root: Path, force: bool) -> Path:
-    """The resolved target, empty (but for a ``.git`` folder kept under ``--force``)."""
+def prepare_target(target: Path, root: Path, force: bool, keep: tuple[str, ...] = (".git",)) -> Path:
+    """The resolved target, empty (but for the files named in ``keep``, kept under ``--force``)."""
     target = target.resolve()
     root = root.resolve()
     if target == root or target in root.parents:
@@ -83,9 +85,9 @@ def prepare_target(target: Path, root: Path, force: bool) -> Path:
         raise ExportError(f"{target} is not a folder")
     if target.is_dir() and any(target.iterdir()):
         if not force:
-            raise ExportError(f"{target} is not empty (--force replaces its contents, keeping only .git/)")
+            raise ExportError(f"{target} is not empty (--force replaces its contents, keeping only {', '.join(keep)})")
         for item in target.iterdir():
-            if item.name == ".git":
+            if item.name in keep:
                 continue
             if item.is_dir() and not item.is_symlink():
                 shutil.rmtree(item)
@@ -163,7 +165,15 @@ def export_student(
     return written
 
 
-def export_hidden(root: Path, target: Path, katas: list[Kata], notes: list[str]) -> list[Path]:
+def export_hidden(
+    root: Path,
+    target: Path,
+    katas: list[Kata],
+    notes: list[str],
+    course_repo: str | None = None,
+    shards: int = regrade_workflow.DEFAULT_SHARDS,
+) -> list[Path]:
+    workflow = regrade_workflow.workflow(root, course_repo, shards)  # first: bad names fail before anything is written
     written: list[Path] = []
     for kata in katas:
         src = kata.hidden_dir(root / HIDDEN_TESTS)
@@ -172,6 +182,9 @@ def export_hidden(root: Path, target: Path, katas: list[Kata], notes: list[str])
         _copy_tree(src, kata.hidden_dir(target / HIDDEN_TESTS), written)
     _write(target / "README.md", hidden_readme(katas), written)
     _write(target / ".gitignore", "__pycache__/\n*.pyc\n", written)
+    _write(target / regrade_workflow.WORKFLOW, workflow, written)
+    if not (target / regrade_workflow.ROSTER).exists():  # the teacher's list of students: never overwritten
+        _write(target / regrade_workflow.ROSTER, regrade_workflow.roster_template(), written)
     return written
 
 
@@ -205,6 +218,9 @@ def hidden_readme(katas: list[Kata]) -> str:
         hidden_path=classroom.HIDDEN_PATH,
         default_secret=classroom.DEFAULT_SECRET,
         hidden_tests=classroom.HIDDEN_TESTS,
+        roster=regrade_workflow.ROSTER,
+        regrade_secret=regrade_workflow.DEFAULT_SECRET,
+        regrade_workflow=regrade_workflow.WORKFLOW.as_posix(),
     )
 
 
@@ -232,6 +248,21 @@ def main(argv: list[str]) -> int:
         metavar="NAME",
         help=f"the secret holding a token that can read it (default: {classroom.DEFAULT_SECRET})",
     )
+    h.add_argument(
+        "--course-repo",
+        metavar="OWNER/NAME",
+        help="the students' template repository, whose grader the regrade workflow runs (default: "
+        f"{regrade_workflow.DEFAULT_COURSE_REPO_NAME} under the hidden repository's owner; NAME alone also takes "
+        "that owner)",
+    )
+    h.add_argument(
+        "--shards",
+        type=int,
+        default=regrade_workflow.DEFAULT_SHARDS,
+        metavar="N",
+        help=f"the regrade workflow's jobs, each regrading a share of the students (default: "
+        f"{regrade_workflow.DEFAULT_SHARDS})",
+    )
     args = p.parse_args(argv)
 
     root = repo_root()
@@ -245,8 +276,9 @@ def main(argv: list[str]) -> int:
         else:
             if not (root / HIDDEN_TESTS).is_dir():
                 raise ExportError(f"no {root / HIDDEN_TESTS}: export from the project's own checkout")
-            target = prepare_target(args.dir, root, args.force)
-            written = export_hidden(root, target, katas, notes)
+            regrade_workflow.workflow(root, args.course_repo, args.shards)  # check the names before touching DIR
+            target = prepare_target(args.dir, root, args.force, keep=(".git", regrade_workflow.ROSTER))
+            written = export_hidden(root, target, katas, notes, args.course_repo, args.shards)
     except (registry.UnknownKata, ExportError, classroom.WorkflowError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return ExitCode.USAGE
@@ -261,5 +293,9 @@ def main(argv: list[str]) -> int:
             f"{args.secret} secret (see README: Teaching with CV Katas)"
         )
     else:
-        print("next: push it as a private repository; its name must match the students' workflow")
+        print(
+            "next: push it as a private repository; its name must match the students' workflow. To regrade on "
+            f"GitHub: list the students in {regrade_workflow.ROSTER}, set the {regrade_workflow.DEFAULT_SECRET} "
+            "secret, run the Regrade workflow (see README: Teaching with CV Katas)"
+        )
     return ExitCode.OK
