@@ -73,9 +73,9 @@ TIMING_FIXTURES = {"solutions_run", "busy_speed_checks", "solved_course_runs"}
 
 
 def pytest_collection_modifyitems(config, items):
-    """Mark ``timing`` every test that reads a timing fixture, so that it runs in the serial part of the suite
-    (``make test``), never beside other tests; under pytest-xdist they are skipped, since a speed verdict measured
-    beside other tests proves nothing. Then put the modules with the longest work first (those with
+    """Mark ``timing`` every test that reads a timing fixture, so that it runs in the timing part of the suite
+    (``make test``: serially, on a core no other test uses; tests/suite.py); under pytest-xdist they are skipped,
+    since a speed verdict measured beside other tests on the same cores proves nothing. Then put the modules with the longest work first (those with
     ``notebooks`` tests, then those with ``slow`` ones), each module kept whole: pytest-xdist (``--dist loadscope
     --no-loadscope-reorder``) hands out work in this order, so that no long module starts last."""
     beside_others = os.environ.get("PYTEST_XDIST_WORKER") is not None

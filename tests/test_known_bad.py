@@ -11,8 +11,8 @@ reads its kata's line of the batch's report. Two parts:
   sends a batch's tests to one pytest-xdist worker), run with the other tests that time nothing. They stop at
   the first failure (``--exitfirst``), which is all "is it caught" needs; a submission that must pass them runs
   them all;
-- the speed check of every ``"speed"`` and ``None`` submission (``timing``: run serially, after the rest, with
-  the other core kept busy; see ``busy_speed_checks`` in conftest.py). Graded alone, the speed check is timed
+- the speed check of every ``"speed"`` and ``None`` submission (``timing``: run serially on a core of their own,
+  with the other core kept busy; see ``busy_speed_checks`` in conftest.py). Graded alone, the speed check is timed
   only once the visible tests pass, so a timed verdict also says that the visible tests passed.
 """
 
