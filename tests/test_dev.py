@@ -24,6 +24,8 @@ from grader.dev import check, commands
 from grader.exits import ExitCode
 
 KATAS = registry.KATAS
+# the number `dev new` gives a new kata: the next free one
+NEXT = f"{max(k.number for k in registry.KATAS) + 1:02d}"
 COPIED = ("exercises", "solutions", "hidden_tests", "grader", "tests/submissions", "benchmarks/cases", "README.md")
 _BUILD_PRODUCTS = ("__pycache__", "*.c", "*.nbi", "*.nbc", "*.egg-info")
 
@@ -463,43 +465,43 @@ def test_a_baseline_is_imported_from_the_checkout(compiled_repo):
 
 LEFT_TO_WRITE = [
     (
-        "08 box_ops: grader/registry.py: speed_target 0 is not positive: set it from measurements, so that a vectorised "
+        f"{NEXT} box_ops: grader/registry.py: speed_target 0 is not positive: set it from measurements, so that a vectorised "
         "NumPy solution passes with margin and a Python loop fails widely"
     ),
-    "08 box_ops: grader/registry.py: baseline_kind '' is not one of cython, numba: name what the baseline is written in",
+    f"{NEXT} box_ops: grader/registry.py: baseline_kind '' is not one of cython, numba: name what the baseline is written in",
     (
-        "08 box_ops: grader/registry.py: graded_against is empty: say what the hidden tests compare with "
+        f"{NEXT} box_ops: grader/registry.py: graded_against is empty: say what the hidden tests compare with "
         '(e.g. "torchvision golden data", "torch live")'
     ),
     (
-        "08 box_ops: solutions/08_box_ops/box_ops.py: TODO at lines 3, 10, 13, 16, 19, 24, 27, 30, 33: write the reference "
+        f"{NEXT} box_ops: solutions/{NEXT}_box_ops/box_ops.py: TODO at lines 3, 10, 13, 16, 19, 24, 27, 30, 33: write the reference "
         "solution and its docstrings, then run `python -m grader stubs`"
     ),
     (
-        "08 box_ops: exercises/08_box_ops/README.md: unwritten (TODO): introduction, The task, The maths, Worked example, "
+        f"{NEXT} box_ops: exercises/{NEXT}_box_ops/README.md: unwritten (TODO): introduction, The task, The maths, Worked example, "
         "Why interviewers ask it, Pitfalls, Hints, Follow-up questions, Debrief: write them"
     ),
-    "08 box_ops: exercises/08_box_ops/test_box_ops.py: TODO at lines 9, 10, 14, 15: write the visible tests",
-    "08 box_ops: hidden_tests/08_box_ops/test_box_ops_hidden.py: TODO at lines 1, 19, 20: write the hidden tests",
-    "08 box_ops: hidden_tests/08_box_ops/golden.npz: missing: run `make golden` (it runs make_golden.py)",
+    f"{NEXT} box_ops: exercises/{NEXT}_box_ops/test_box_ops.py: TODO at lines 9, 10, 14, 15: write the visible tests",
+    f"{NEXT} box_ops: hidden_tests/{NEXT}_box_ops/test_box_ops_hidden.py: TODO at lines 1, 19, 20: write the hidden tests",
+    f"{NEXT} box_ops: hidden_tests/{NEXT}_box_ops/golden.npz: missing: run `make golden` (it runs make_golden.py)",
     (
-        "08 box_ops: hidden_tests/08_box_ops/make_golden.py: TODO at lines 1, 16: write it, or delete it and every use of "
+        f"{NEXT} box_ops: hidden_tests/{NEXT}_box_ops/make_golden.py: TODO at lines 1, 16: write it, or delete it and every use of "
         "golden.npz if the hidden tests compare against the library live"
     ),
     (
-        "08 box_ops: grader/baselines/box_ops.py: TODO at lines 1, 7, 11, 15, 19, 23, 27: write the compiled baseline and "
+        f"{NEXT} box_ops: grader/baselines/box_ops.py: TODO at lines 1, 7, 11, 15, 19, 23, 27: write the compiled baseline and "
         "its speed workload"
     ),
     (
-        "08 box_ops: tests/submissions/box_ops/: no known-bad submission caught by the hidden check: add one that declares "
+        f"{NEXT} box_ops: tests/submissions/box_ops/: no known-bad submission caught by the hidden check: add one that declares "
         "CAUGHT_BY = 'hidden'"
     ),
     (
-        "08 box_ops: tests/submissions/box_ops/: no known-bad submission caught by the speed check: add one that declares "
+        f"{NEXT} box_ops: tests/submissions/box_ops/: no known-bad submission caught by the speed check: add one that declares "
         "CAUGHT_BY = 'speed' (a correct but slow one, e.g. a Python loop)"
     ),
     (
-        "08 box_ops: benchmarks/cases/box_ops.py: missing: write the kata's benchmark case (`cases(quick)` and NOTE, as "
+        f"{NEXT} box_ops: benchmarks/cases/box_ops.py: missing: write the kata's benchmark case (`cases(quick)` and NOTE, as "
         "the others)"
     ),
 ]
@@ -509,12 +511,12 @@ def test_new_scaffolds_a_kata_that_check_lists_as_left_to_write(repo):
     run = dev(repo, "new", "box_ops", "--title", "Box operations", "--functions", "box_area,box_clip")
     assert run.returncode == 0, run.stderr
     assert run.stdout.splitlines() == [
-        "wrote: solutions/08_box_ops/box_ops.py",
-        "wrote: exercises/08_box_ops/box_ops.py",
-        "wrote: exercises/08_box_ops/README.md",
-        "wrote: exercises/08_box_ops/test_box_ops.py",
-        "wrote: hidden_tests/08_box_ops/test_box_ops_hidden.py",
-        "wrote: hidden_tests/08_box_ops/make_golden.py",
+        f"wrote: solutions/{NEXT}_box_ops/box_ops.py",
+        f"wrote: exercises/{NEXT}_box_ops/box_ops.py",
+        f"wrote: exercises/{NEXT}_box_ops/README.md",
+        f"wrote: exercises/{NEXT}_box_ops/test_box_ops.py",
+        f"wrote: hidden_tests/{NEXT}_box_ops/test_box_ops_hidden.py",
+        f"wrote: hidden_tests/{NEXT}_box_ops/make_golden.py",
         "wrote: grader/baselines/box_ops.py",
         "wrote: tests/submissions/box_ops/README.md",
         "wrote: grader/registry.py",
@@ -524,15 +526,18 @@ def test_new_scaffolds_a_kata_that_check_lists_as_left_to_write(repo):
         ),
     ]
     run = dev(repo, "check", "box_ops")
-    assert (run.returncode, run.stdout.splitlines()) == (1, [*LEFT_TO_WRITE, "dev check: 13 problems: 08 box_ops (13)"])
-    assert "raise NotImplementedError()" in (repo / "exercises/08_box_ops/box_ops.py").read_text()
+    assert (run.returncode, run.stdout.splitlines()) == (
+        1,
+        [*LEFT_TO_WRITE, f"dev check: 13 problems: {NEXT} box_ops (13)"],
+    )
+    assert "raise NotImplementedError()" in (repo / f"exercises/{NEXT}_box_ops/box_ops.py").read_text()
 
 
 def test_new_takes_a_number(repo):
-    run = dev(repo, "new", "box_ops", "--title", "Box operations", "--functions", "box_area", "--number", "12")
+    run = dev(repo, "new", "box_ops", "--title", "Box operations", "--functions", "box_area", "--number", "20")
     assert run.returncode == 0, run.stderr
-    assert (repo / "solutions/12_box_ops/box_ops.py").is_file()
-    assert 'number=12,\n        slug="box_ops",' in (repo / "grader/registry.py").read_text()
+    assert (repo / "solutions/20_box_ops/box_ops.py").is_file()
+    assert 'number=20,\n        slug="box_ops",' in (repo / "grader/registry.py").read_text()
     assert 'functions=("box_area",),' in (repo / "grader/registry.py").read_text()
 
 

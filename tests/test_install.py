@@ -4,6 +4,7 @@ Read from `make -n` (the commands make would run), so nothing is installed here.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -18,8 +19,10 @@ CPU_INDEX = "https://download.pytorch.org/whl/cpu"
 
 
 def planned_setup(root: Path, *variables: str) -> str:
+    # the Makefile's own default, whatever the caller's environment says (.ci/run may set TORCH_INDEX_URL)
+    env = {k: v for k, v in os.environ.items() if k not in ("TORCH_INDEX_URL", "MAKEFLAGS", "MAKELEVEL")}
     proc = subprocess.run(
-        ["make", "-n", "-B", "setup", *variables], cwd=root, capture_output=True, text=True, timeout=60
+        ["make", "-n", "-B", "setup", *variables], cwd=root, env=env, capture_output=True, text=True, timeout=60
     )
     assert proc.returncode == 0, proc.stderr
     return proc.stdout

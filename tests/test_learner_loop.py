@@ -229,6 +229,7 @@ def test_list_reads_states_from_the_last_grade(repo):
         "focal_loss": "not started",
         "coco_map": "not started",
     }
+    expected.update({k.slug: "not started" for k in KATAS.values() if k.slug not in expected})
     for slug, state in expected.items():
         assert re.match(rf"{re.escape(KATAS[slug].label)}\s+{state}\s", table[slug] + " "), table[slug]
     assert "10/10" in table["iou"] and "0/10" in table["conv2d"] and "8/10" in table["nms"]
@@ -240,7 +241,7 @@ def test_list_reads_states_from_the_last_grade(repo):
     assert len(columns) == 1, proc.stdout
     # the kata in progress comes first: 03 anchors (edited, not graded) before 05 conv2d (failing)
     assert "next: 03 anchors" in proc.stdout and "make grade EX=anchors" in proc.stdout
-    assert "1 of 7 katas fast enough" in proc.stdout
+    assert f"1 of {len(KATAS)} katas fast enough" in proc.stdout
 
 
 def test_list_suggests_next_kata_and_command(repo):
