@@ -187,22 +187,22 @@ def _avg_forward(x, out, zero, kh, kw, sh, sw, ph, pw, count_include_pad, overri
     OH, OW = out.shape[1], out.shape[2]
     hs, he, hc = _avg_bounds(OH, sh, ph, kh, H, count_include_pad)
     ws, we, wc = _avg_bounds(OW, sw, pw, kw, W, count_include_pad)
-    lo, hi = _interior(OW, sw, pw, kw, W)
+    columns = np.empty(W, x.dtype)
     for p in range(P):
         for oh in range(OH):
-            for ow in range(OW):
-                out[p, oh, ow] = zero
+            # the window rows summed column by column (contiguous: SIMD), then each window's columns
+            for w in range(W):
+                columns[w] = zero
             for h in range(hs[oh], he[oh]):
-                # the windows inside the row: one strided pass per kernel column, no bounds to look up
-                for j in range(kw):
-                    for ow in range(lo, hi):
-                        out[p, oh, ow] += x[p, h, ow * sw - pw + j]
-                for ow in range(OW):  # the windows cut by the left or right edge
-                    if ow < lo or ow >= hi:
-                        for w in range(ws[ow], we[ow]):
-                            out[p, oh, ow] += x[p, h, w]
+                row = x[p, h]
+                for w in range(W):
+                    columns[w] += row[w]
+            target = out[p, oh]
             for ow in range(OW):
-                out[p, oh, ow] = out[p, oh, ow] / (override if override != 0 else hc[oh] * wc[ow])
+                total = zero
+                for w in range(ws[ow], we[ow]):
+                    total += columns[w]
+                target[ow] = total / (override if override != 0 else hc[oh] * wc[ow])
 
 
 @njit(cache=True, nogil=True)
@@ -211,20 +211,33 @@ def _avg_backward(dout, dx, kh, kw, sh, sw, ph, pw, count_include_pad, override)
     OH, OW = dout.shape[1], dout.shape[2]
     hs, he, hc = _avg_bounds(OH, sh, ph, kh, H, count_include_pad)
     ws, we, wc = _avg_bounds(OW, sw, pw, kw, W, count_include_pad)
-    lo, hi = _interior(OW, sw, pw, kw, W)
-    shares = np.empty(OW, dout.dtype)
+    spread = np.empty(W, dx.dtype)
+    zero = dx.dtype.type(0)
     for p in range(P):
+        done = 0  # rows [0, done) of dx[p] hold a value: the first window to reach a row writes it, no memset
         for oh in range(OH):
+            # one output row's gradient spread over the input columns (overlapping windows add), then added
+            # to each of the window's rows (contiguous: SIMD)
+            grad = dout[p, oh]
+            for w in range(W):
+                spread[w] = zero
             for ow in range(OW):
-                shares[ow] = dout[p, oh, ow] / (override if override != 0 else hc[oh] * wc[ow])
+                share = grad[ow] / (override if override != 0 else hc[oh] * wc[ow])
+                for w in range(ws[ow], we[ow]):
+                    spread[w] += share
+            for h in range(done, hs[oh]):  # rows no window covers (a stride longer than the kernel)
+                dx[p, h, :] = zero
             for h in range(hs[oh], he[oh]):
-                for j in range(kw):
-                    for ow in range(lo, hi):
-                        dx[p, h, ow * sw - pw + j] += shares[ow]
-                for ow in range(OW):
-                    if ow < lo or ow >= hi:
-                        for w in range(ws[ow], we[ow]):
-                            dx[p, h, w] += shares[ow]
+                row = dx[p, h]
+                if h >= done:
+                    for w in range(W):
+                        row[w] = spread[w]
+                else:
+                    for w in range(W):
+                        row[w] += spread[w]
+            done = max(done, he[oh])
+        for h in range(done, H):
+            dx[p, h, :] = zero
 
 
 @njit(cache=True, nogil=True)
@@ -337,7 +350,7 @@ def avg_pool2d_backward(
     if dout.shape != (N, C, OH, OW):
         raise ValueError(f"dout has shape {dout.shape}, expected {(N, C, OH, OW)}")
     override = _divisor_override(divisor_override)
-    dx = np.zeros((N, C, H, W), dout.dtype)
+    dx = np.empty((N, C, H, W), dout.dtype)  # every element written by the kernel
     _avg_backward(
         dout.reshape(N * C, OH, OW), dx.reshape(N * C, H, W), kh, kw, sh, sw, ph, pw, bool(count_include_pad), override
     )
