@@ -38,7 +38,7 @@ help:
 	@echo "make clean            remove .venv, build/ and the compiled baselines (the next make sets them up again)"
 
 $(STAMP): pyproject.toml setup.py grader/torch-requirement.txt $(wildcard grader/baselines/*.pyx grader/baselines/*.pxd grader/baselines/*.h)
-	@echo "setting up $(VENV) (first run only: about a minute)"
+	@echo "setting up $(VENV) (first run only: about two minutes)"
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@echo "  [1/3] pip, build tools and numpy ..."
 	@$(PY) -m pip install -q --disable-pip-version-check --upgrade pip

@@ -63,7 +63,7 @@ def layout(root: Path, files: dict[str, Path]) -> Path:
     return root
 
 
-# Set by tests/suite.py for its timing part: the process id of the other part, which keeps the other cores busy
+# Set by tests/suite.py for its timing lane: the process id of the other lane, which keeps the other cores busy
 # while it runs.
 OTHER_CORES_LOADED = "CVKATAS_OTHER_CORES_LOADED"
 
@@ -81,9 +81,9 @@ def _other_part_running() -> bool:
 
 @contextmanager
 def busy_core(enabled: bool):
-    """Keep the machine's other cores busy while grading: one spinning process, on every CPU but the one the
-    grader runs a kata on (the highest it may use). Nothing is started while the test suite's other part is
-    running beside this one (``tests/suite.py``): it keeps those cores busy already."""
+    """Keep another core busy while grading: one spinning process, allowed on every CPU but the one the grader
+    runs a kata on (the highest it may use). Nothing is started while the test suite's other lane is running
+    beside this one (``tests/suite.py``): it keeps those cores busy already."""
     proc = None
     if enabled and not _other_part_running():
         pin = ""

@@ -1,18 +1,18 @@
-"""The whole test suite in two parts at once, each on its own CPUs: `make test` runs this.
+"""The whole test suite in two lanes at once, each on its own CPUs: `make test` runs this.
 
 The timing tests assert speed verdicts, which must hold with the machine's other cores busy; the rest of the
-suite keeps them busy. So the timing tests run serially on the last CPU, then the notebook tests there, and
-everything else runs beside them on the other CPUs (pytest-xdist, one worker per CPU, when there are several). Every process the grader starts
-inherits its part's CPUs, and each judge pins itself to one of them, so the two parts never share a core. The
-timing tests that need the other cores busy start a busy loop only once the other part has ended
-(``benchmarks/speed_stability.busy_core``); the others run quiet after that, which their verdicts must also
-survive.
+suite keeps them busy. So the timing tests run serially on the last CPU, followed there by the notebook tests,
+while everything else runs on the other CPUs (pytest-xdist, one worker per CPU, when there are several). Every
+process the grader starts inherits its lane's CPUs, and each judge pins itself to one of them, so the lanes
+never share a core. A timing test that needs the other cores busy starts a busy loop only once the other lane
+has ended (``benchmarks/speed_stability.busy_core``); the others then run on a quiet machine, which their
+verdicts must also survive.
 
-With a single CPU the two parts run one after the other. The timing part's output streams to the terminal; the
-other part's goes to a log file, printed once that part ends. The exit status is the first non-zero one of
-the two (pytest's 5, nothing selected, counts as success).
+With a single CPU the tests that time nothing run first, then the timing tests. The timing lane's output
+streams to the terminal; the other lane's goes to a log file, printed once both have ended. The exit status is
+the first non-zero one of the two (pytest's 5, nothing selected, counts as success).
 
-Usage: ``python tests/suite.py [PYTEST ARGS ...]``: the arguments go to both parts.
+Usage: ``python tests/suite.py [PYTEST ARGS ...]``: the arguments go to both lanes.
 """
 
 from __future__ import annotations
@@ -26,7 +26,11 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-OTHER_CORES_LOADED = "CVKATAS_OTHER_CORES_LOADED"
+sys.path.insert(0, str(REPO))  # run as a script: the checkout's benchmarks/ and grader/
+
+from benchmarks.speed_stability import OTHER_CORES_LOADED  # noqa: E402
+from grader.exits import ExitCode  # noqa: E402
+
 NOTHING_SELECTED = 5
 TIMING, NOTEBOOKS, OTHERS = "timing", "notebooks and not timing", "not timing and not notebooks"
 
@@ -70,8 +74,8 @@ def main(extra: list[str]) -> int:
             stderr=subprocess.STDOUT,
             preexec_fn=pinned(other_cpus),
         )
-        # Then the notebook tests, on the same core: they fill the time the other part takes beyond the timing
-        # tests (about two minutes), and the timing tests are then sure to have the other core busy throughout.
+        # The notebook tests follow on the same core: about two minutes that the other lane would otherwise add
+        # after the timing tests end.
         timing = subprocess.Popen(
             [
                 "/bin/sh",
@@ -94,7 +98,7 @@ def main(extra: list[str]) -> int:
         except KeyboardInterrupt:
             for proc in (timing, others):
                 proc.terminate()
-            return 130
+            return ExitCode.INTERRUPTED
         others_took = others_took or time.monotonic() - started
         log.seek(0)
         print(f"\ntests that time nothing ({others_took:.0f} s):", flush=True)
