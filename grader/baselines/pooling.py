@@ -174,14 +174,6 @@ def _spread(plane, shares, h0, h1, starts, ends):
 
 
 @njit(cache=True, nogil=True)
-def _interior(n, s, p, k, size):
-    """[lo, hi): the output positions whose whole window lies inside the input along one axis."""
-    lo = (p + s - 1) // s
-    hi = min(n, (size + p - k) // s + 1)
-    return lo, max(lo, hi)
-
-
-@njit(cache=True, nogil=True)
 def _avg_forward(x, out, zero, kh, kw, sh, sw, ph, pw, count_include_pad, override):
     P, H, W = x.shape
     OH, OW = out.shape[1], out.shape[2]
