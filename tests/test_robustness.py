@@ -31,7 +31,7 @@ def test_bad_submission_fails_alone_with_a_reason(name, tmp_path):
     body, reason = CASES[name]
     impl = make_impl(tmp_path / "impl", "iou", HEADER + body)
     copy_solution(impl, "nms")
-    run = run_grader("iou", "nms", "--impl", str(impl), "--only", "visible", "--time-limit", "15", tmp_path=tmp_path)
+    run = run_grader("iou", "nms", "--impl", str(impl), "--only", "visible", "--time-limit", "6", tmp_path=tmp_path)
     assert run.report is not None, run.stderr
     assert run.code == 1
     check = run.kata("iou")["checks"]["visible"]

@@ -27,9 +27,31 @@ from grader.teacher import dry_run
 pytestmark = pytest.mark.timing  # the slow submission's speed check is timed
 
 KATA = registry.find("iou")
+# Correct and vectorised, but on large inputs it does its work a hundred times over: as quick as the reference
+# on the tests' inputs, far too slow on the speed workload (1500 x 1500 boxes: cut at the time budget). A Python
+# loop over the pairs would take seconds on the hidden tests, which this test runs four times.
+REPEATED = """
+from _reference import box_area, box_iou as _iou, generalized_box_iou as _giou
+
+
+def _repeats(boxes1, boxes2):
+    return 100 if len(boxes1) * len(boxes2) >= 10**6 else 1
+
+
+def box_iou(boxes1, boxes2):
+    for _ in range(_repeats(boxes1, boxes2) - 1):
+        _iou(boxes1, boxes2)
+    return _iou(boxes1, boxes2)
+
+
+def generalized_box_iou(boxes1, boxes2):
+    for _ in range(_repeats(boxes1, boxes2) - 1):
+        _giou(boxes1, boxes2)
+    return _giou(boxes1, boxes2)
+"""
 SUBMISSIONS = {
     "nangiou": REPO / "tests" / "submissions" / "iou" / "enclosing_not_clamped.py",  # passes visible, fails hidden
-    "loop": REPO / "tests" / "submissions" / "iou" / "python_loop.py",  # correct, far too slow
+    "loop": REPEATED,  # correct, far too slow
 }
 EXPECTED = {
     "nangiou": {"visible": KATA.points.visible, "hidden": 0, "speed": 0},

@@ -51,6 +51,12 @@ def test_a_call_past_its_budget_is_stopped_and_reported_as_a_lower_bound():
     assert time.perf_counter() - started < 4.0
 
 
+def test_a_call_at_several_times_the_target_is_stopped_at_the_first_call():
+    # 3.5x a 2x target, with the budget above its 1 s floor: stopped in the warm-up round, not timed three times
+    result = run(0.2, 0.2 * 2.0 * 3.5, target=2.0)
+    assert not result.passed and result.lower_bound and result.rounds == 0, result
+
+
 def test_a_wrong_answer_on_the_workload_fails_without_a_ratio():
     result = run(0.001, 0.001, target=5.0, compare=lambda got, expected: "off by one")
     assert not result.passed and result.ratio is None and "off by one" in result.message, result

@@ -12,14 +12,14 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from grader.grading import zygote
 from grader.grading.guard import scan_source
-from grader.grading.process import kill_group, signal_name
+from grader.grading.process import signal_name
 from grader.grading.sandbox import SINGLE_THREAD_ENV, Backend
 from grader.registry import GROUPS, Kata
 from grader.results import CheckResult, KataResult, Refusal, Refused, Status
@@ -197,18 +197,20 @@ def _run_judge(
     }
     env = {**os.environ, **SINGLE_THREAD_ENV, "PYTHONUNBUFFERED": "1"}
     env.pop("PYTEST_ADDOPTS", None)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "grader.grading.judge", json.dumps(spec)],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,  # the judge prints nothing; the submission's output arrives here
-        stderr=subprocess.STDOUT,
-        pass_fds=(write_fd,),
-        env=env,
-        start_new_session=True,  # so a kill reaches the judge and everything it started
-    )
-    os.close(write_fd)
-
+    out_read, out_write = os.pipe()  # the judge prints nothing; the submission's output arrives here
+    # the hidden tests' imports are loaded once in the zygote; the speed check runs them first when they exist
+    hidden_file = kata.hidden_tests_path(hidden_tests) if hidden_tests and {"hidden", "speed"} & set(groups) else None
     run = JudgeRun(groups, time_limit)
+    try:
+        proc = zygote.start_judge(
+            spec, env, out_write, write_fd, zygote.preloads(kata.baseline_module, hidden_file, kata.module)
+        )
+    except zygote.ZygoteGone as exc:
+        run.setup_error = f"the grader could not start the kata's judge ({exc})"
+        return run
+    finally:
+        os.close(write_fd)
+        os.close(out_write)
 
     def read_channel():
         with os.fdopen(read_fd, "rb") as pipe:
@@ -231,13 +233,14 @@ def _run_judge(
 
     def read_output():
         nonlocal total
-        for chunk in iter(lambda: proc.stdout.read1(65536), b""):
-            total += len(chunk)
-            output.extend(chunk)
-            del output[:-TAIL]
-            if total > OUTPUT_CAP and not run.flooded:
-                run.flooded = True
-                kill_group(proc)
+        with os.fdopen(out_read, "rb", buffering=0) as pipe:
+            for chunk in iter(lambda: pipe.read(65536), b""):
+                total += len(chunk)
+                output.extend(chunk)
+                del output[:-TAIL]
+                if total > OUTPUT_CAP and not run.flooded:
+                    run.flooded = True
+                    proc.kill()
 
     threads = [threading.Thread(target=read_channel, daemon=True), threading.Thread(target=read_output, daemon=True)]
     for t in threads:
@@ -247,7 +250,7 @@ def _run_judge(
     except subprocess.TimeoutExpired:
         run.timed_out = True
     finally:
-        kill_group(proc)  # also on Ctrl-C: nothing of the kata outlives it
+        proc.kill()  # also on Ctrl-C: nothing of the kata outlives it
         proc.wait()
     for t in threads:
         t.join(timeout=5)

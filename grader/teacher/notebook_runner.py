@@ -34,6 +34,9 @@ class _KataOutcomes:
         self.outcomes = {}
         self.errors = []
 
+    def pytest_configure(self, config):
+        config.option.tbstyle = "native"  # only the crash message is shown, and pytest's long form is slow
+
     def pytest_collectreport(self, report):
         if report.failed:
             self.errors.append(_kata_reason(report, 1))

@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import itertools
 import os
-import signal
 import statistics
 import sys
 import threading
@@ -36,7 +35,7 @@ from pathlib import Path
 
 from grader import registry
 from grader.exits import ExitCode
-from grader.grading import sandbox
+from grader.grading import sandbox, zygote
 from grader.grading.sandbox import Backend
 from grader.paths import default_hidden_tests, repo_root
 from grader.registry import GROUPS, Kata
@@ -223,21 +222,6 @@ def _pin_thread(cpus: list[int], counter: itertools.count) -> None:
     os.sched_setaffinity(0, {cpus[next(counter) % len(cpus)]})  # 0: this thread, whose children inherit it
 
 
-def _stop_judges() -> None:
-    """Kill the judges running now (each leads a process group of its own, so Ctrl-C does not reach it)."""
-    for children in Path("/proc/self/task").glob("*/children"):
-        try:
-            pids = [int(p) for p in children.read_text().split()]
-        except OSError:
-            continue
-        for pid in pids:
-            try:
-                if os.getsid(pid) == pid:
-                    os.killpg(pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
-
-
 def grade_side_by_side(students: list[Student], how: Grading, numbers: dict[str, str], jobs: int) -> None:
     """The visible and hidden tests of ``jobs`` students at once, then every speed check one at a time."""
     cpus = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_setaffinity") else []
@@ -268,7 +252,7 @@ def grade_side_by_side(students: list[Student], how: Grading, numbers: dict[str,
         for job in pending:
             job.cancel()  # the students not started yet
         while pending:  # a judge may start between the two: kill until every thread has returned
-            _stop_judges()
+            zygote.stop_all()
             _, pending = futures.wait(pending, timeout=0.5)
         for student in checked:
             student.row["note"] = student.note(SPEED_NOT_GRADED)
