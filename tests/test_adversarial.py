@@ -1,15 +1,21 @@
 """Submissions that try to get points they have not earned score 0 on the checks they target, with a one-line
 reason, while a correct submission for another kata graded in the same run gets full marks.
 
-The cases live in tests/adversarial/ (see its README). Hangs, crashes, exits, output floods and printed fake
-results are in test_robustness.py.
+The cases live in tests/adversarial/ (see its README). They are graded as a course is: one ``regrade`` of a
+folder holding a student per case (the case's kata file and the other kata's reference solution), which writes
+each student's full report (``--reports``); each case is still a test of its own, reading its student's
+report. Hangs, crashes, exits, output floods and printed fake results are in test_robustness.py.
 """
 
 import ast
 import json
+import subprocess
+import sys
 
 import pytest
-from conftest import REPO, copy_solution, kata_folder, make_impl, run_grader
+from conftest import REPO, copy_solution, kata_folder, make_impl
+
+from grader.grading import sandbox
 
 CASES = sorted((REPO / "tests" / "adversarial").glob("*.py"))
 
@@ -37,20 +43,48 @@ def helpers(path) -> dict[str, str]:
     return {}
 
 
+def partner(slug: str) -> str:
+    return "nms" if slug != "nms" else "iou"
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory):
+    """One regrade of every case: {case name: its student's report}, and regrade's own output."""
+    tmp = tmp_path_factory.mktemp("adversarial")
+    students = tmp / "students"
+    katas = set()
+    for path in CASES:
+        slug = constants(path)[0]
+        exercises = make_impl(students / path.stem / "exercises", slug, path)
+        for name, text in helpers(path).items():  # modules a submission ships beside its kata file
+            (exercises / kata_folder(slug) / name).write_text(text)
+        copy_solution(exercises, partner(slug))
+        katas |= {slug, partner(slug)}
+    # the sandbox make grade would choose here (bwrap where it works), given explicitly as regrade wants it
+    backend = sandbox.Backend.NONE if sandbox.unavailable(sandbox.Backend.BWRAP) else sandbox.Backend.BWRAP
+    reports = tmp / "reports"
+    proc = subprocess.run(
+        [sys.executable, "-m", "grader", "regrade", str(students), *sorted(katas), "--csv", str(tmp / "grades.csv")]
+        + ["--reports", str(reports), "--sandbox", backend.value],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return {"reports": {p.stem: json.loads(p.read_text()) for p in reports.glob("*.json")}, "output": proc}
+
+
+def test_the_course_run_ends_cleanly(course):
+    assert len(course["reports"]) == len(CASES)
+    assert "Traceback" not in course["output"].stdout + course["output"].stderr
+
+
 @pytest.mark.parametrize("path", CASES, ids=lambda p: p.stem)
-def test_trick_scores_nothing_and_the_other_kata_is_graded_normally(path, tmp_path):
+def test_trick_scores_nothing_and_the_other_kata_is_graded_normally(path, course):
     slug, affected, expect = constants(path)
-    partner = "nms" if slug != "nms" else "iou"
-    impl = make_impl(tmp_path / "impl", slug, path)
-    for name, text in helpers(path).items():  # modules a submission ships beside its kata file
-        (impl / kata_folder(slug) / name).write_text(text)
-    copy_solution(impl, partner)
-    run = run_grader(slug, partner, "--impl", str(impl), tmp_path=tmp_path)
-    assert run.report is not None, run.stderr
-    assert run.code == 1
-    assert "Traceback" not in run.stdout
-    checks = run.kata(slug)["checks"]
-    for group, check in checks.items():
+    katas = {k["kata"]: k for k in course["reports"][path.stem]["katas"]}
+    for group, check in katas[slug]["checks"].items():
         if group in affected:
             assert check["points"] == 0, (group, check["message"])
             assert check["status"] != "passed", (group, check["message"])
@@ -59,5 +93,5 @@ def test_trick_scores_nothing_and_the_other_kata_is_graded_normally(path, tmp_pa
             assert "\n" not in check["message"]
         else:
             assert check["status"] == "passed", (group, check["message"])
-    other = run.kata(partner)
+    other = katas[partner(slug)]
     assert other["points"] == other["max_points"], json.dumps(other["checks"], indent=1)[:2000]

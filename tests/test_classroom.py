@@ -238,7 +238,7 @@ def stub_runs(course):
 def solved_course_runs(tmp_path_factory):
     """Every grading step run on the reference solutions, in a course of its own: exit codes, outputs, the
     job-summary text and the merged report; then one hidden step without the hidden tests (no secret). The speed
-    steps time the solutions: the tests reading this are timing tests (conftest.py marks them)."""
+    steps time the solutions, one at a time: clear verdicts, which need a core of their own and no more."""
     student, home = make_course(tmp_path_factory.mktemp("solved-course"))
     for kata in registry.KATAS:
         shutil.copy(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 import shutil
 import subprocess
@@ -262,12 +263,16 @@ def test_jobs_2_gives_the_csv_of_jobs_1_on_real_submissions(tmp_path):
         target.parent.mkdir(parents=True)
         shutil.copy(source, target)
         shutil.copy(_solution(kata), target.parent / "_reference.py")  # the known-bad files import the rest
-    csvs = {}
+    csvs, reports = {}, {}
     for jobs in ("1", "2"):
-        csvs[jobs] = tmp_path / f"jobs{jobs}.csv"
+        csvs[jobs], reports[jobs] = tmp_path / f"jobs{jobs}.csv", tmp_path / f"reports{jobs}"
         cmd = [sys.executable, "-m", "grader", "regrade", str(folder), kata.slug, "--hidden", str(HIDDEN)]
         proc = subprocess.run(
-            [*cmd, "--csv", str(csvs[jobs]), "--jobs", jobs], cwd=REPO, capture_output=True, text=True, timeout=600
+            [*cmd, "--csv", str(csvs[jobs]), "--jobs", jobs, "--reports", str(reports[jobs])],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=600,
         )
         assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr[-3000:]
     rows = _rows(csvs["1"])
@@ -275,6 +280,16 @@ def test_jobs_2_gives_the_csv_of_jobs_1_on_real_submissions(tmp_path):
     assert rows["slow"][f"{kata.slug}_speed"] == "0" and rows["slow"][f"{kata.slug}_hidden"] != "0", rows
     assert rows["wrong"][f"{kata.slug}_hidden"] == "0", rows
     assert csvs["2"].read_bytes() == csvs["1"].read_bytes()
+    # each student's report holds every check with its message, the speed checks of --jobs 2 graded apart too
+    for jobs, where in reports.items():
+        checks = {p.stem: json.loads(p.read_text())["katas"][0]["checks"] for p in where.glob("*.json")}
+        assert sorted(checks) == ["honest", "slow", "wrong"], jobs
+        for name, row in rows.items():
+            assert {g: c["points"] for g, c in checks[name].items()} == {
+                g: int(row[f"{kata.slug}_{g}"]) for g in registry.GROUPS
+            }, (jobs, name)
+        assert "too slow" in checks["slow"]["speed"]["message"], jobs
+        assert checks["wrong"]["hidden"]["status"] == "failed" and checks["wrong"]["speed"]["status"] == "skipped"
 
 
 # ------------------------------------------------------------------------------------------ shards, merge

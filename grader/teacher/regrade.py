@@ -6,8 +6,9 @@ repository; any other folder (a broken clone, a stray folder) gets zeros and a n
 student's kata files are taken from a repository: they are graded with this checkout's grader, visible tests
 and the hidden tests, never the student's copies (a student may have edited tests, grader or workflow). One CSV
 row per student: points per kata and check group, the total, the maximum, and a note on anything broken, in a
-fixed column order. Students' code runs in the bwrap sandbox (``--sandbox docker|podman`` where it cannot;
-``none`` only when asked for). A broken repository scores 0 where it is broken and is noted; it never stops the
+fixed column order; ``--reports DIR`` also writes each student's report, every check with its message, as
+the JSON of ``make grade --json``. Students' code runs in the bwrap sandbox (``--sandbox docker|podman``
+where it cannot; ``none`` only when asked for). A broken repository scores 0 where it is broken and is noted; it never stops the
 run. ``--similarity`` adds columns (:mod:`grader.teacher.similarity`) and writes copydetect's reports; it
 changes no score.
 
@@ -41,7 +42,7 @@ from grader.paths import default_hidden_tests, repo_root
 from grader.registry import GROUPS, Kata
 from grader.reports import files, streams
 from grader.reports.streams import progress
-from grader.results import KataResult, Status
+from grader.results import CheckResult, KataResult, Status
 from grader.teacher import shards, similarity
 
 NOTE_STATUSES = (Status.ERROR, Status.UNAVAILABLE)  # a failing or unstarted kata is a score, not a note
@@ -100,6 +101,7 @@ class Student:
     problems: dict[str, set[str]] = field(default_factory=dict)  # kata slug: messages of its broken checks
     crashed: dict[str, str] = field(default_factory=dict)  # kata slug: why the grader could not start on it
     correct: set[str] = field(default_factory=set)  # kata slugs whose visible and hidden tests all passed
+    results: dict[str, KataResult] = field(default_factory=dict)  # kata slug: every check graded so far
 
     def __post_init__(self):
         self.row = empty_row(self.repo.name, self.katas, NOT_GRADED, score="")
@@ -124,12 +126,21 @@ class Student:
         self.problems.setdefault(kata.slug, set()).update(bad)
         if all(result.checks[g].status == Status.PASSED for g in CORRECTNESS if g in result.checks):
             self.correct.add(kata.slug)
+        self._keep(kata, result.checks, result)
         self._add_up(kata)
 
     def not_timed(self, kata: Kata) -> None:
         """The speed check of a kata whose tests did not all pass: 0 points, and nothing to note."""
         self.row[f"{kata.slug}_{SPEED}"] = 0
+        message = "not timed: the visible and hidden tests must pass first"
+        self._keep(kata, {SPEED: CheckResult(SPEED, Status.SKIPPED, message, 0, kata.points.of(SPEED))})
         self._add_up(kata)
+
+    def _keep(self, kata: Kata, checks: dict[str, CheckResult], result: KataResult | None = None) -> None:
+        """Add ``checks`` to the kata's result for the reports (the speed checks of --jobs come apart)."""
+        kept = self.results.setdefault(kata.slug, result or KataResult(kata, {}, str(kata.stub_path(self.repo))))
+        merged = {**kept.checks, **checks}
+        kept.checks = {g: merged[g] for g in GROUPS if g in merged}
 
     def _add_up(self, kata: Kata) -> None:
         groups = [self.row[f"{kata.slug}_{g}"] for g in GROUPS]
@@ -140,6 +151,8 @@ class Student:
         self.crashed[kata.slug] = f"not graded: {type(exc).__name__}: {exc}"
         self.row.update({f"{kata.slug}_{g}": 0 for g in GROUPS})
         self.row[kata.slug] = 0
+        why = self.crashed[kata.slug]
+        self._keep(kata, {g: CheckResult(g, Status.ERROR, why, 0, kata.points.of(g)) for g in GROUPS})
 
     def finish(self) -> None:
         self.row["total"] = sum(self.row[k.slug] for k in self.katas)
@@ -287,6 +300,18 @@ def course_summary(rows: list[dict]) -> str:
     )
 
 
+def write_reports(students: list[Student], katas: list[Kata], folder: Path) -> int:
+    """Each graded student's report as ``folder/NAME.json``; the number written."""
+    folder.mkdir(exist_ok=True)
+    written = 0
+    for student in students:
+        results = [student.results[k.slug] for k in katas if k.slug in student.results]
+        if results:
+            files.write_json(results, folder / f"{student.repo.name}.json")
+            written += 1
+    return written
+
+
 def _jobs(text: str) -> int:
     try:
         n = int(text)
@@ -338,6 +363,13 @@ def main(argv: list[str]) -> int:
         help="grade only the K-th of N shares of the folders (merge the shards' CSVs with regrade-merge)",
     )
     p.add_argument(
+        "--reports",
+        type=Path,
+        metavar="DIR",
+        help="also write each student's report, every check with its message, as DIR/STUDENT.json "
+        "(the JSON of make grade's --json)",
+    )
+    p.add_argument(
         "--similarity",
         action="store_true",
         help="flag kata files similar to a baseline or to another student's (needs the teacher extra): "
@@ -387,6 +419,9 @@ def main(argv: list[str]) -> int:
         return ExitCode.USAGE
     if args.csv and not args.csv.parent.is_dir():  # found out now, not after the grading
         print(f"error: no folder {args.csv.parent} to write {args.csv.name} in", file=sys.stderr)
+        return ExitCode.USAGE
+    if args.reports and not args.reports.parent.is_dir():
+        print(f"error: no folder {args.reports.parent} to write {args.reports.name}/ in", file=sys.stderr)
         return ExitCode.USAGE
     try:
         folders = student_folders(args.students)
@@ -447,6 +482,13 @@ def main(argv: list[str]) -> int:
     else:
         with streams.reader_may_leave():
             sys.stdout.write(files.csv_text(rows, fields))
+    if args.reports:
+        try:
+            written = write_reports(students, katas, args.reports)
+        except OSError as exc:
+            print(f"error: cannot write the students' reports in {args.reports}: {exc}", file=sys.stderr)
+            return ExitCode.USAGE
+        progress(f"wrote {written} students' reports in {args.reports}")
     if detections:
         try:
             reports = similarity.write_html(detections, reports_dir)
