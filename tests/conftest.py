@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import ast
+import contextlib
 import importlib.util
+import io
 import json
 import os
 import queue
@@ -112,18 +114,23 @@ class GradeRun:
         return self.kata(slug)["checks"][group]["message"]
 
 
-def run_grader(*args: str, tmp_path: Path, timeout: float = 900) -> GradeRun:
-    """``python -m grader ARGS --json FILE`` from the repository root."""
+def run_grader(*args: str, tmp_path: Path) -> GradeRun:
+    """``python -m grader ARGS --json FILE``, run in this process as the command line runs it.
+
+    The grader only judges here: each kata is graded in a judge forked from its zygote, where the submission
+    runs in its own process, as from the command line. The zygote stays with this test process from one call to
+    the next, so a batch of katas graded against torch imports it once per test process, not once per call."""
+    from grader import cli
+
     out = tmp_path / f"report-{len(list(tmp_path.glob('report-*.json')))}.json"
-    proc = subprocess.run(
-        [sys.executable, "-m", "grader", *args, "--json", str(out), "--quiet"],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+        try:
+            code = cli.main([*args, "--json", str(out), "--quiet"])
+        except SystemExit as exc:  # argparse's usage errors
+            code = exc.code
     report = json.loads(out.read_text()) if out.exists() else None
-    return GradeRun(proc.returncode, proc.stdout, proc.stderr, report)
+    return GradeRun(int(code), stdout.getvalue(), stderr.getvalue(), report)
 
 
 def kata_folder(slug: str) -> str:

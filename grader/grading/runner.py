@@ -198,8 +198,9 @@ def _run_judge(
     env = {**os.environ, **SINGLE_THREAD_ENV, "PYTHONUNBUFFERED": "1"}
     env.pop("PYTEST_ADDOPTS", None)
     out_read, out_write = os.pipe()  # the judge prints nothing; the submission's output arrives here
-    # the hidden tests' imports are loaded once in the zygote; the speed check runs them first when they exist
-    hidden_file = kata.hidden_tests_path(hidden_tests) if hidden_tests and {"hidden", "speed"} & set(groups) else None
+    # The hidden tests' imports are loaded once in the zygote. A speed check alone runs them only as its gate,
+    # once the visible tests pass: its judge imports them itself if it gets there.
+    hidden_file = kata.hidden_tests_path(hidden_tests) if hidden_tests and "hidden" in groups else None
     run = JudgeRun(groups, time_limit)
     try:
         proc = zygote.start_judge(
