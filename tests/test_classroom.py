@@ -297,6 +297,7 @@ def test_every_step_fails_on_the_stubs(stub_runs):
     assert f"0/{TOTAL} points" in stub_runs["summary"]
 
 
+@pytest.mark.slow
 def test_every_step_passes_on_the_solutions_and_points_add_up(solved_course_runs):
     runs = solved_course_runs["runs"]
     failing = {sid: r.output[-1500:] for sid, r in runs.items() if r.returncode != 0}
@@ -314,6 +315,7 @@ def test_every_step_passes_on_the_solutions_and_points_add_up(solved_course_runs
         ("failure", "the checkout of ${{ github.repository_owner }}/cv-katas-hidden ended in failure"),
     ],
 )
+@pytest.mark.slow
 def test_without_the_hidden_tests_the_hidden_steps_score_zero_and_say_why(solved_course_runs, outcome, cause):
     runs = solved_course_runs["unavailable"][outcome]
     assert runs["hidden"].returncode == 1
