@@ -36,7 +36,7 @@ from grader.exits import ExitCode  # noqa: E402
 
 NOTHING_SELECTED = 5
 TIMING, UNTIMED = "timing", "not timing"
-# Untimed modules that run after the timing tests, on their CPU: about 3 minutes of the other lane's 9.
+# Untimed modules that run after the timing tests, on their CPU: about 3 of the 10 minutes of untimed tests.
 AFTER_TIMING = ("tests/test_notebooks.py", "tests/test_robustness.py", "tests/test_dry_run.py")
 
 

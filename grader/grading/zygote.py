@@ -35,6 +35,7 @@ import socket
 import subprocess
 import sys
 import threading
+import traceback
 from pathlib import Path
 
 from grader.grading.process import kill_group
@@ -224,10 +225,12 @@ def _fork(
         try:
             signal.set_wakeup_fd(-1)
             signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-            # the other judges' exit-status pipes too: the runner reads each to its end
+            # the other judges' exit-status pipes too: each must close when its own judge's status is written
             for fd in (sock.fileno(), *wakeup, status, *children.values()):
                 os.close(fd)
             code = _run_judge(request["spec"], request.get("cpus"), output, channel)
+        except BaseException:  # a grader bug: its traceback goes to the output the runner keeps
+            traceback.print_exc()
         finally:
             os._exit(code)
     os.close(output)

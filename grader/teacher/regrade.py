@@ -8,9 +8,9 @@ and the hidden tests, never the student's copies (a student may have edited test
 row per student: points per kata and check group, the total, the maximum, and a note on anything broken, in a
 fixed column order; ``--reports DIR`` also writes each student's report, every check with its message, as
 the JSON of ``make grade --json``. Students' code runs in the bwrap sandbox (``--sandbox docker|podman``
-where it cannot; ``none`` only when asked for). A broken repository scores 0 where it is broken and is noted; it never stops the
-run. ``--similarity`` adds columns (:mod:`grader.teacher.similarity`) and writes copydetect's reports; it
-changes no score.
+where it cannot; ``none`` only when asked for). A broken repository scores 0 where it is broken and is noted;
+it never stops the run. ``--similarity`` adds columns (:mod:`grader.teacher.similarity`) and writes
+copydetect's reports; it changes no score.
 
 ``--jobs N`` grades the visible and hidden tests of N students at once, each on a core of its own, then times
 the speed checks one at a time with nothing else of the regrade running, so that a speed verdict does not
