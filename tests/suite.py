@@ -21,7 +21,6 @@ Usage: ``python tests/suite.py [PYTEST ARGS ...]``: the arguments go to both lan
 from __future__ import annotations
 
 import os
-import shlex
 import subprocess
 import sys
 import tempfile
@@ -81,34 +80,33 @@ def main(extra: list[str]) -> int:
             stderr=subprocess.STDOUT,
             preexec_fn=pinned(other_cpus),
         )
-        timing = subprocess.Popen(
-            [
-                "/bin/sh",
-                "-c",
-                f"{shlex.join(pytest_command(TIMING, 1, extra))}; first=$?; "
-                f"{shlex.join(pytest_command(UNTIMED, 1, extra, paths=AFTER_TIMING))}; second=$?; "
-                f"[ $first -eq {NOTHING_SELECTED} ] && first=0; [ $second -eq {NOTHING_SELECTED} ] && second=0; "
-                f"[ $first -ne 0 ] && exit $first; exit $second",
-            ],
-            cwd=REPO,
-            env={**os.environ, OTHER_CORES_LOADED: str(others.pid)},
-            preexec_fn=pinned(timing_cpus),
-        )
+        # the timing lane: the timing tests, then the untimed modules that follow them on the same CPU
+        queued = [pytest_command(TIMING, 1, extra), pytest_command(UNTIMED, 1, extra, paths=AFTER_TIMING)]
+        timing_env = {**os.environ, OTHER_CORES_LOADED: str(others.pid)}
+
+        def start_timing_step() -> subprocess.Popen:
+            return subprocess.Popen(queued.pop(0), cwd=REPO, env=timing_env, preexec_fn=pinned(timing_cpus))
+
+        timing, timing_codes = start_timing_step(), []
         others_took = None
         try:
-            while timing.poll() is None or others.poll() is None:
+            while timing is not None or others.poll() is None:
                 if others_took is None and others.poll() is not None:
                     others_took = time.monotonic() - started
+                if timing is not None and timing.poll() is not None:
+                    timing_codes.append(status(timing.returncode))
+                    timing = start_timing_step() if queued else None
                 time.sleep(0.5)
         except KeyboardInterrupt:
             for proc in (timing, others):
-                proc.terminate()
+                if proc is not None:
+                    proc.terminate()
             return ExitCode.INTERRUPTED
         others_took = others_took or time.monotonic() - started
         log.seek(0)
         print(f"\ntests that time nothing ({others_took:.0f} s):", flush=True)
         sys.stdout.write(log.read())
-    return status(others.returncode) or status(timing.returncode)
+    return status(others.returncode) or next((code for code in timing_codes if code), 0)
 
 
 if __name__ == "__main__":
