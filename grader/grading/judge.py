@@ -202,12 +202,17 @@ def _short_message(report) -> str:
 def run_tests(paths: list[str], *, hidden: bool, timeout: float, exitfirst: bool = False) -> dict:
     """Run pytest in this process on ``paths`` and summarise the outcome as a group record."""
     collector = _Collector()
+    folder = os.path.dirname(paths[0])
     args = [
         *paths,
         "-c",
         os.devnull,  # ignore the repository's own pytest configuration
         "--rootdir",
-        os.path.dirname(paths[0]),
+        folder,
+        # Under `-c os.devnull` pytest would list every directory from / down to the tests (all of /tmp, say:
+        # seconds on a busy machine) before collecting them.
+        "--confcutdir",
+        folder,
         "-p",
         "no:terminal",  # results come from the collector; nothing of a test's source is printed
         "-p",

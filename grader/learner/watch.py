@@ -130,6 +130,8 @@ class Check:
             os.devnull,
             "--rootdir",
             str(folder),  # not the repository's pytest configuration
+            "--confcutdir",  # or pytest lists every directory from / down to the folder before collecting
+            str(folder),
             "-p",
             "no:cacheprovider",
             "-p",

@@ -74,6 +74,8 @@ def _kata_run(filename, source, hidden, data):
             _kata_os.devnull,
             "--rootdir",
             folder,
+            "--confcutdir",  # or pytest lists every directory from / down to the folder (all of /tmp) first
+            folder,
             "--import-mode=importlib",
             "-p",
             "no:terminal",
