@@ -126,7 +126,11 @@ def test_preloads_are_the_judge_the_baseline_and_the_hidden_tests_imports(tmp_pa
         "numpy",
         "torch.nn.functional",
         "grader.grading.checks",
+        "grader.grading.checks.check_array",  # not a module: the zygote's import of it fails quietly
     ]
     assert zygote.preloads("grader.baselines.iou", None, "iou") == [zygote.JUDGE, "grader.baselines.iou"]
+    # no speed check: no baseline, but the one the hidden tests import
+    hidden.write_text("from grader.baselines import iou as baseline\n")
+    assert zygote.preloads(None, hidden, "iou") == [zygote.JUDGE, "grader.baselines", "grader.baselines.iou"]
     hidden.write_text("def broken(:\n")
     assert zygote.preloads("grader.baselines.iou", hidden, "iou") == [zygote.JUDGE, "grader.baselines.iou"]

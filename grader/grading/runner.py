@@ -195,17 +195,19 @@ def _run_judge(
         "explain": explain,
         "channel_fd": write_fd,
     }
-    env = {**os.environ, **SINGLE_THREAD_ENV, "PYTHONUNBUFFERED": "1"}
-    env.pop("PYTEST_ADDOPTS", None)
+    # The judge's pytest is the grader's alone: no options or plugins from the environment (a plugin installed
+    # beside the grader, pytest-xdist say, would also cost a tenth of a second per kata to load).
+    env = {**os.environ, **SINGLE_THREAD_ENV, "PYTHONUNBUFFERED": "1", "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
+    for name in ("PYTEST_ADDOPTS", "PYTEST_PLUGINS"):
+        env.pop(name, None)
     out_read, out_write = os.pipe()  # the judge prints nothing; the submission's output arrives here
     # The hidden tests' imports are loaded once in the zygote. A speed check alone runs them only as its gate,
     # once the visible tests pass: its judge imports them itself if it gets there.
     hidden_file = kata.hidden_tests_path(hidden_tests) if hidden_tests and "hidden" in groups else None
+    baseline = kata.baseline_module if "speed" in groups else None  # only the speed check runs the baseline
     run = JudgeRun(groups, time_limit)
     try:
-        proc = zygote.start_judge(
-            spec, env, out_write, write_fd, zygote.preloads(kata.baseline_module, hidden_file, kata.module)
-        )
+        proc = zygote.start_judge(spec, env, out_write, write_fd, zygote.preloads(baseline, hidden_file, kata.module))
     except zygote.ZygoteGone as exc:
         run.setup_error = f"the grader could not start the kata's judge ({exc})"
         return run

@@ -166,10 +166,11 @@ def start_judge(spec: dict, env: dict[str, str], output_fd: int, channel_fd: int
     return zygote.start(spec, output_fd, channel_fd, preload)
 
 
-def preloads(baseline_module: str, hidden_test_file: Path | None, submission_module: str) -> list[str]:
-    """The modules a kata's judge will import: the judge, the baseline, and what the hidden tests import at their
-    top level (their oracles: torch, ...), except the submission's module, which the judge never imports."""
-    modules = [JUDGE, baseline_module]
+def preloads(baseline_module: str | None, hidden_test_file: Path | None, submission_module: str) -> list[str]:
+    """The modules a kata's judge will import: the judge, the baseline (None: no speed check), and what the hidden
+    tests import at their top level (their oracles: torch, ...), except the submission's module, which the judge
+    never imports."""
+    modules = [JUDGE] + ([baseline_module] if baseline_module else [])
     if hidden_test_file is not None and hidden_test_file.is_file():
         try:
             tree = ast.parse(hidden_test_file.read_text(encoding="utf-8"))
@@ -179,7 +180,8 @@ def preloads(baseline_module: str, hidden_test_file: Path | None, submission_mod
             if isinstance(node, ast.Import):
                 modules += [alias.name for alias in node.names]
             elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-                modules.append(node.module)
+                # `from grader.baselines import iou`: the submodule too (a name that is no module fails quietly)
+                modules += [node.module, *(f"{node.module}.{alias.name}" for alias in node.names)]
     top = submission_module.partition(".")[0]
     return list(dict.fromkeys(m for m in modules if m.partition(".")[0] != top))
 

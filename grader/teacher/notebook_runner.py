@@ -89,7 +89,16 @@ def _kata_run(filename, source, hidden, data):
         ]
         if hidden:
             args.append("--assert=plain")
-        exit_code = int(pytest.main(args, plugins=[plugin]))
+        # no pytest plugins but this runner's: none that the kernel's environment happens to have installed
+        autoload = _kata_os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD")
+        _kata_os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+        try:
+            exit_code = int(pytest.main(args, plugins=[plugin]))
+        finally:
+            if autoload is None:
+                del _kata_os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"]
+            else:
+                _kata_os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = autoload
     finally:
         # test modules imported from the folder would otherwise shadow the next run's
         for name, mod in list(_kata_sys.modules.items()):
