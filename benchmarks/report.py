@@ -352,7 +352,13 @@ def _stability(st: dict) -> list[str]:
         "speed check of every kata for the reference solution (must pass) and for every known-slow submission "
         '(`CAUGHT_BY = "speed"` in tests/submissions/, must fail), through the grader itself. "Margin": how far '
         "the closest run stays from the target (target / max ratio for the reference, min ratio / target for "
-        'a slow submission); ">" marks a ratio where the slow call was stopped early (a lower bound).',
+        'a slow submission); ">" marks a ratio where the slow call was stopped early (a lower bound).'
+        + (
+            ""
+            if st.get("hidden_gate", True)
+            else " The speed check was timed once the visible tests passed, without running the hidden tests "
+            "first (`--stability-visible-gate`): the same timing, in half the time."
+        ),
         "",
     ]
     out += [

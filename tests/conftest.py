@@ -183,20 +183,18 @@ def stubs_run(tmp_path_factory) -> GradeRun:
 
 
 @pytest.fixture(scope="session")
-def busy_speed_checks(tmp_path_factory) -> dict[tuple[str, str], dict]:
+def busy_speed_checks() -> dict[tuple[str, str], dict]:
     """The speed check of every known-bad submission that reaches it (``CAUGHT_BY = "speed"`` or None), graded
     once, ``--only speed``, with the machine's other core kept busy: ``{(slug, "known-bad-K"): check}`` (batch K
     of ``SPEED_BATCHES``). Read by test_known_bad.py and test_speed_stability.py.
 
-    Their hidden tests are checked apart (test_known_bad.py, with the tests that time nothing), so these runs get
-    an empty hidden-tests folder: the speed check's gate runs the visible tests only, and the hidden ones are not
-    run a second time here."""
+    Their hidden tests are checked apart (test_known_bad.py, with the tests that time nothing), so the speed
+    check's gate runs the visible tests only here (``hidden_gate=False``): the hidden ones are not run twice."""
     from grader import registry
 
     variants = {f"known-bad-{k}": batch for k, batch in enumerate(SPEED_BATCHES)}
-    no_hidden = tmp_path_factory.mktemp("no-hidden-tests")
     results = load_speed_stability().study(
-        list(registry.KATAS), runs=1, busy=True, variants=variants, grader_args=("--hidden", str(no_hidden))
+        list(registry.KATAS), runs=1, busy=True, variants=variants, hidden_gate=False
     )
     return {key: checks[0] for key, checks in results.items()}
 
