@@ -70,6 +70,17 @@ def test_a_new_environment_gets_a_new_zygote(solved, monkeypatch):
     assert zygote._zygote is not first and not first.alive()
 
 
+def test_the_zygote_outlives_the_test_that_started_it(solved, monkeypatch):
+    """pytest names the running test in the environment; the judge's environment leaves it out, so a grader
+    driven from a test suite keeps its zygote (and the torch it imported) from one test to the next."""
+    monkeypatch.setenv("PYTEST_CURRENT_TEST", "tests/test_a.py::test_one (setup)")
+    grade_visible(solved)
+    first = zygote._zygote
+    monkeypatch.setenv("PYTEST_CURRENT_TEST", "tests/test_b.py::test_two (call)")
+    assert grade_visible(solved).checks["visible"].status == Status.PASSED
+    assert zygote._zygote is first and first.alive()
+
+
 def test_stop_all_kills_the_running_judges_and_the_next_kata_is_graded(tmp_path, solved):
     hang = tmp_path / "hang"
     folder = hang / find("iou").folder
