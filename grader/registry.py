@@ -238,7 +238,7 @@ _ENTRIES = (
         baseline_kind="cython",
         shortcuts=("scipy.signal", "scipy.ndimage"),
         topic="conv2d forward/backward",
-        graded_against="torch live (forward and autograd)",
+        graded_against="torch, recorded (forward and autograd)",
     ),
     Kata(
         number=6,
@@ -249,7 +249,7 @@ _ENTRIES = (
         speed_target=60.0,
         baseline_kind="cython",
         topic="focal loss",
-        graded_against="torchvision formula and torch autograd",
+        graded_against="torchvision golden data, torch autograd recorded",
     ),
     Kata(
         number=7,
@@ -279,7 +279,7 @@ _ENTRIES = (
         speed_target=20.0,
         baseline_kind="numba",
         topic="batch/layer/group norm",
-        graded_against="torch live (forward and autograd)",
+        graded_against="torch, recorded (forward and autograd)",
     ),
     Kata(
         number=9,
@@ -290,7 +290,7 @@ _ENTRIES = (
         speed_target=24.0,
         baseline_kind="cython",
         topic="cross-entropy with label smoothing",
-        graded_against="torch live (forward and autograd)",
+        graded_against="torch, recorded (forward and autograd)",
     ),
     Kata(
         number=10,
@@ -308,7 +308,7 @@ _ENTRIES = (
         speed_target=10.0,
         baseline_kind="numba",
         topic="max/avg/adaptive pooling",
-        graded_against="torch live (forward, indices and autograd)",
+        graded_against="torch, recorded (forward, indices and autograd)",
     ),
     Kata(
         number=11,
@@ -319,7 +319,7 @@ _ENTRIES = (
         speed_target=15.0,
         baseline_kind="numba",
         topic="per-channel INT8 fake quantization",
-        graded_against="torch live (observer, fake_quantize_per_channel_affine, autograd)",
+        graded_against="torch, recorded (observer, fake_quantize_per_channel_affine, autograd)",
     ),
 )
 

@@ -21,6 +21,7 @@ import pytest
 from conftest import REPO, SUBMISSIONS
 
 from grader import registry
+from grader.grading.oracle import ORACLE_FILE
 from grader.stubs import BEGIN, END, make_stub
 from grader.teacher import notebooks
 
@@ -72,7 +73,8 @@ def _block_lines(solution: str) -> list[str]:
 
 def _secrets(kata) -> tuple[list[str], list[str], list[str]]:
     """What a student must not see: solution-block lines and hidden-test lines that appear nowhere in the
-    material released on purpose (README, visible tests, stub, runner), and the golden data's base64 lines."""
+    material released on purpose (README, visible tests, stub, runner), and the golden data's base64 lines (not
+    torch's recorded answers: they stay out of the notebooks)."""
     folder = kata.folder
     solution = (REPO / "solutions" / folder / kata.filename).read_text()
     public = "\n".join(
@@ -90,6 +92,7 @@ def _secrets(kata) -> tuple[list[str], list[str], list[str]]:
     golden = [
         line
         for p in sorted(hidden_dir.glob("*.npz"))
+        if p.name != ORACLE_FILE
         for line in base64.encodebytes(p.read_bytes()).decode().splitlines()
         if len(line) == 76  # full lines only: a short last line could occur by chance
     ]
@@ -275,6 +278,7 @@ def test_release_holds_no_solution_code_and_no_hidden_tests(course):
         text_lines = {ln.strip() for ln in text.splitlines()}
         assert not text_lines.intersection(golden), f"{kata.slug}: golden data in the release"
         assert all(ln in source_text for ln in golden[:: max(1, len(golden) // 20)]), kata.slug
+        assert f"{ORACLE_FILE!r}:" not in source_text, f"{kata.slug}: torch's recorded answers in the notebook"
 
 
 # --- No nbgrader needed below: the command's errors and the gradebook it finds. ---

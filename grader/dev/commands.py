@@ -1,4 +1,4 @@
-"""``python -m grader dev check|new|tables``: the contributor's commands."""
+"""``python -m grader dev check|new|record|tables``: the contributor's commands."""
 
 from __future__ import annotations
 
@@ -52,6 +52,17 @@ def new(args: argparse.Namespace) -> ExitCode:
     return ExitCode.OK
 
 
+def record(args: argparse.Namespace) -> ExitCode:
+    from grader.dev.record import record as record_answers
+
+    try:
+        katas = registry.select(args.katas)
+    except registry.UnknownKata as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return ExitCode.USAGE
+    return record_answers(repo_root(), katas, quiet=args.quiet)
+
+
 def tables(args: argparse.Namespace) -> ExitCode:
     from grader.dev.check import tables_module
 
@@ -96,6 +107,16 @@ def _parser() -> argparse.ArgumentParser:
     )
     n.add_argument("--number", type=int, metavar="N", help="the kata's number (default: the next free one)")
     n.set_defaults(run=new)
+
+    r = sub.add_parser(
+        "record",
+        help="record the torch answers the hidden tests ask, into each kata's oracle.npz",
+        description="Grade the reference solutions' hidden tests with every recorded-oracle call asked live, and "
+        "write the answers to hidden_tests/NN_slug/oracle.npz.",
+    )
+    r.add_argument("katas", nargs="*", metavar="SLUG", help="katas to record (default: every kata that asks one)")
+    r.add_argument("--quiet", action="store_true", help="one line in all (the grader's report only on failure)")
+    r.set_defaults(run=record)
 
     t = sub.add_parser("tables", help="rewrite the main README's kata tables from the registry")
     t.set_defaults(run=tables)

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from grader import registry
 from grader.exits import ExitCode
+from grader.grading.oracle import ORACLE_FILE, asks_recorded_oracle
 from grader.paths import CHECKOUT, HIDDEN_TESTS, repo_root
 from grader.registry import Kata
 from grader.stubs import StubError, make_stub
@@ -27,7 +28,7 @@ from grader.teacher.render import render
 # Build products and local state: never part of a repository (the workflow builds the baselines itself).
 SKIP_DIRS = {"__pycache__", ".pytest_cache", ".grade", "build"}
 SKIP_SUFFIXES = (".pyc", ".pyo", ".so", ".pyd", ".nbi", ".nbc", ".egg-info")
-HIDDEN_NAMES = ("golden.npz", "make_golden.py")
+HIDDEN_NAMES = ("golden.npz", "make_golden.py", ORACLE_FILE)
 TOP_FILES = ("setup.py", "Makefile")
 EDITOR_DIRS = (".vscode", ".devcontainer")
 # What the student README says of each editor folder the export carries, in this order.
@@ -180,6 +181,11 @@ def export_hidden(
         if not src.is_dir():
             raise ExportError(f"no {src}: export from the project's own checkout, which has {HIDDEN_TESTS}/")
         _copy_tree(src, kata.hidden_dir(target / HIDDEN_TESTS), written)
+        if asks_recorded_oracle(kata.hidden_tests_path(root / HIDDEN_TESTS)) and not (src / ORACLE_FILE).is_file():
+            notes.append(
+                f"{kata.slug}: this checkout has no recorded torch answers ({ORACLE_FILE}; `make setup` records "
+                "them): its hidden tests will import torch in every grading step, which costs 2 s, not points"
+            )
     _write(target / "README.md", hidden_readme(katas), written)
     _write(target / ".gitignore", "__pycache__/\n*.pyc\n", written)
     _write(target / regrade_workflow.WORKFLOW, workflow, written)

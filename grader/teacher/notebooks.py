@@ -37,6 +37,7 @@ from pathlib import Path
 
 from grader import registry
 from grader.exits import ExitCode
+from grader.grading.oracle import ORACLE_FILE
 from grader.paths import CHECKOUT, HIDDEN_TESTS, repo_root
 from grader.registry import Kata
 from grader.stubs import BEGIN, END, make_stub
@@ -150,11 +151,12 @@ def build_notebook(root: Path, kata: Kata) -> dict:
     visible = kata.visible_tests_path(root).read_text(encoding="utf-8")
     hidden_dir = kata.hidden_dir(root / HIDDEN_TESTS)
     hidden = kata.hidden_tests_path(root / HIDDEN_TESTS).read_text(encoding="utf-8")
-    # Data files beside the hidden tests (golden.npz) travel with them; scripts and caches do not.
+    # Data files beside the hidden tests (golden.npz) travel with them; scripts and caches do not, nor torch's
+    # recorded answers (megabytes, base64 in every copy of the notebook): the kernel asks torch live.
     data = {
         p.name: p.read_bytes()
         for p in sorted(hidden_dir.iterdir())
-        if p.is_file() and p.suffix not in (".py", ".pyc") and not p.name.startswith(".")
+        if p.is_file() and p.suffix not in (".py", ".pyc") and not p.name.startswith(".") and p.name != ORACLE_FILE
     }
 
     make_stub(solution, str(kata.solution_path(root)))  # raises on malformed blocks

@@ -1,4 +1,5 @@
-"""Hidden tests for kata 05: conv2d forward and backward against torch, live.
+"""Hidden tests for kata 05: conv2d forward and backward against torch (its answers recorded in oracle.npz, asked
+live for any call not recorded: ``grader.grading.oracle``).
 
 Every case runs the submission and ``torch.nn.functional.conv2d`` with autograd on the same arrays.
 - float64: within 1e-9 relative, plus a slack of 1e-11 times the sum of the absolute values of the terms
@@ -12,13 +13,17 @@ Every case runs the submission and ``torch.nn.functional.conv2d`` with autograd 
   on 300 random cases.
 """
 
+from pathlib import Path
+
 import numpy as np
 import pytest
-import torch
 from conv2d import conv2d_backward, conv2d_forward
 
 from grader.baselines import conv2d as baseline
 from grader.grading.checks import check_array
+from grader.grading.oracle import ORACLE_FILE, Recorded, oracle_torch
+
+TORCH = Recorded(Path(__file__).with_name(ORACLE_FILE))
 
 F32_FACTOR = 8.0
 F32_FLOOR = 4.0  # float32 ulps of an entry's magnitude: any order of a sum of up to 8 terms rounds within it
@@ -36,8 +41,11 @@ def describe(x_shape, w_shape, stride, padding, dilation, groups, bias=True):
     return text if bias else text + ", no bias"
 
 
-def torch_conv(x, w, b, dout, stride, padding, dilation, groups, dtype=torch.float64):
+@TORCH
+def torch_conv(x, w, b, dout, stride, padding, dilation, groups, dtype="float64"):
     """(out, dx, dw, db) of torch's conv2d and autograd, as float64 arrays; db is None without bias."""
+    torch = oracle_torch()
+    dtype = getattr(torch, dtype)
     tx = torch.tensor(x, dtype=dtype, requires_grad=True)
     tw = torch.tensor(w, dtype=dtype, requires_grad=True)
     tb = None if b is None else torch.tensor(b, dtype=dtype, requires_grad=True)
@@ -131,7 +139,7 @@ def check_float32(x, w, b, dout, stride, padding, dilation, groups, label=None):
     f32 = [None if a is None else a.astype(np.float32) for a in (x, w, b, dout)]
     exact = [None if a is None else a.astype(np.float64) for a in f32]  # the float32 inputs, exactly
     expected = torch_conv(*exact, stride, padding, dilation, groups)
-    torch32 = torch_conv(*f32, stride, padding, dilation, groups, dtype=torch.float32)
+    torch32 = torch_conv(*f32, stride, padding, dilation, groups, dtype="float32")
     bounds = magnitudes(*exact, stride, padding, dilation, groups)
     eps = float(np.finfo(np.float32).eps)
 

@@ -1,5 +1,6 @@
-"""Hidden tests for kata 06: golden values from torchvision, live torch autograd on random and extreme inputs,
-argument validation, reductions, dtypes, and the numba baseline.
+"""Hidden tests for kata 06: golden values from torchvision, torch autograd (its answers recorded in oracle.npz,
+asked live for any call not recorded: ``grader.grading.oracle``) on random and extreme inputs, argument
+validation, reductions, dtypes, and the numba baseline.
 
 Every call of the submission runs with floating-point warnings (overflow, division by zero, invalid) turned
 into errors: the contract asks for a warning-free loss and gradient for logits up to +-1e4.
@@ -10,12 +11,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import torch
-import torch.nn.functional as F
 from focal_loss import sigmoid_focal_loss, sigmoid_focal_loss_grad
 
 from grader.baselines import focal_loss as baseline
 from grader.grading.checks import check_array
+from grader.grading.oracle import ORACLE_FILE, Recorded, oracle_torch
+
+TORCH = Recorded(Path(__file__).with_name(ORACLE_FILE))
 
 GOLDEN = np.load(Path(__file__).with_name("golden.npz"))
 CASES = [str(c) for c in GOLDEN["cases"]]
@@ -29,6 +31,8 @@ REDUCTIONS = ("none", "mean", "sum")
 
 def torch_focal_loss(x, t, alpha, gamma, reduction):
     """torchvision.ops.sigmoid_focal_loss written out in torch ops (checked against torchvision's golden data)."""
+    torch = oracle_torch()
+    F = torch.nn.functional
     p = torch.sigmoid(x)
     ce = F.binary_cross_entropy_with_logits(x, t, reduction="none")
     p_t = p * t + (1 - p) * (1 - t)
@@ -42,8 +46,11 @@ def torch_focal_loss(x, t, alpha, gamma, reduction):
     return loss
 
 
-def torch_result(x, t, alpha, gamma, reduction, dtype):
+@TORCH
+def torch_result(x, t, alpha, gamma, reduction, dtype="float64"):
     """(loss, gradient by autograd) in torch ``dtype``, as float64 arrays; the gradient is of the sum for "none"."""
+    torch = oracle_torch()
+    dtype = getattr(torch, dtype)
     logits = torch.tensor(np.asarray(x), dtype=dtype, requires_grad=True)
     loss = torch_focal_loss(logits, torch.tensor(np.asarray(t), dtype=dtype), alpha, gamma, reduction)
     loss.sum().backward()
@@ -133,10 +140,10 @@ def check_live(x, t, alpha, gamma, reduction, dtype, what):
     """Compare with torch evaluated now: float64 autograd on the exact (dtype-rounded) input; for float32,
     the tolerance comes from torch's own float32 error on that input."""
     xs, ts = x.astype(dtype), t.astype(dtype)
-    expected = torch_result(xs, ts, alpha, gamma, reduction, torch.float64)
+    expected = torch_result(xs, ts, alpha, gamma, reduction, "float64")
     errors = (0.0, 0.0)
     if dtype == np.float32:
-        loss32, grad32 = torch_result(xs, ts, alpha, gamma, reduction, torch.float32)
+        loss32, grad32 = torch_result(xs, ts, alpha, gamma, reduction, "float32")
         errors = (max_error(loss32, expected[0]), max_error(grad32, expected[1]))
     check_case(xs, ts, alpha, gamma, reduction, dtype, expected, errors, what)
 
@@ -155,7 +162,7 @@ def golden(case):
 def test_golden_float64(case):
     g, (alpha, gamma, reduction), _ = golden(case)
     # The live oracle used by the other tests must reproduce torchvision itself.
-    live = torch_result(g["logits"], g["targets"], alpha, gamma, reduction, torch.float64)
+    live = torch_result(g["logits"], g["targets"], alpha, gamma, reduction, "float64")
     assert np.allclose(live[0], g["loss"], rtol=1e-12, atol=1e-300) and np.allclose(
         live[1], g["grad"], rtol=1e-12, atol=1e-300, equal_nan=True
     ), f"grader problem: the torch oracle disagrees with torchvision's golden values on {case}"
@@ -272,7 +279,7 @@ def test_invalid_alpha_raises(alpha):
 
 @pytest.mark.parametrize("alpha", [0.0, 1.0, -1.0, -1, 0.5])
 def test_valid_alpha_accepted(alpha):
-    expected = torch_result(X_SMALL, T_SMALL, alpha, 2.0, "none", torch.float64)
+    expected = torch_result(X_SMALL, T_SMALL, alpha, 2.0, "none", "float64")
     check_case(X_SMALL, T_SMALL, alpha, 2.0, "none", np.float64, expected, what="with a boundary alpha")
 
 
@@ -330,7 +337,7 @@ def test_result_dtypes(dtype):
 
 def test_mixed_dtypes_give_float64():
     x, t = X_SMALL.astype(np.float32), T_SMALL.astype(np.float64)
-    expected = torch_result(x.astype(np.float64), t, 0.25, 2.0, "none", torch.float64)
+    expected = torch_result(x.astype(np.float64), t, 0.25, 2.0, "none", "float64")
     loss = strict(sigmoid_focal_loss, x, t)
     check_array(
         loss, expected[0], what="sigmoid_focal_loss(float32 logits, float64 targets)", rtol=1e-9, dtype=np.float64

@@ -1,7 +1,8 @@
 """Hidden tests for kata 09: cross_entropy and its gradient against torch.nn.functional.cross_entropy and torch
-autograd, live: random shapes and arguments, logits up to +-1e4, label smoothing with class weights,
-ignore_index, the three reductions, the (N, C, d1, ..., dk) layout, argument validation, dtypes, empty
-inputs, and a larger batch against the Cython baseline.
+autograd (their answers recorded in oracle.npz, asked live for any call not recorded: ``grader.grading.oracle``):
+random shapes and arguments, logits up to +-1e4, label smoothing with class weights, ignore_index, the three
+reductions, the (N, C, d1, ..., dk) layout, argument validation, dtypes, empty inputs, and a larger batch against
+the Cython baseline.
 
 Tolerances: float64 within 1e-9 relative plus a few hundred ulps of the case's magnitude (the largest |logit|
 and log C, times the weights, summed over the positions for "sum"); float32 within four times the error of
@@ -11,15 +12,17 @@ inside these.
 """
 
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
-import torch
-import torch.nn.functional as F
 from cross_entropy import cross_entropy, cross_entropy_grad
 
 from grader.baselines import cross_entropy as baseline
 from grader.grading.checks import check_array
+from grader.grading.oracle import ORACLE_FILE, Recorded, oracle_torch
+
+TORCH = Recorded(Path(__file__).with_name(ORACLE_FILE))
 
 EPS64 = float(np.finfo(np.float64).eps)
 EPS32 = float(np.finfo(np.float32).eps)
@@ -29,8 +32,11 @@ REDUCTIONS = ("none", "mean", "sum")
 # --- the oracle ----------------------------------------------------------------------------------------
 
 
-def torch_result(x, t, weight, ignore_index, reduction, e, grad_output, dtype):
+@TORCH
+def torch_result(x, t, weight, ignore_index, reduction, e, grad_output, dtype="float64"):
     """(loss, dlogits) of torch's cross_entropy in ``dtype`` and autograd with ``grad_output``, float64 arrays."""
+    torch = oracle_torch()
+    F, dtype = torch.nn.functional, getattr(torch, dtype)
     tx = torch.tensor(np.asarray(x), dtype=dtype, requires_grad=True)
     tw = None if weight is None else torch.tensor(np.asarray(weight), dtype=dtype)
     loss = F.cross_entropy(
@@ -103,12 +109,12 @@ def check_live(
     ws = None if weight is None else np.asarray(weight).astype(dtype)
     if reduction == "none" and np.ndim(grad_output):
         grad_output = np.asarray(grad_output).astype(dtype)
-    exp_loss, exp_grad = torch_result(xs, t, ws, ignore_index, reduction, e, grad_output, torch.float64)
+    exp_loss, exp_grad = torch_result(xs, t, ws, ignore_index, reduction, e, grad_output, "float64")
     loss_scale, grad_scale = magnitudes(xs, t, ws, ignore_index, reduction, grad_output)
     if dtype == np.float64:
         rtol, loss_tol, grad_tol = 1e-9, 256 * EPS64 * loss_scale, 256 * EPS64 * grad_scale
     else:
-        loss32, grad32 = torch_result(xs, t, ws, ignore_index, reduction, e, grad_output, torch.float32)
+        loss32, grad32 = torch_result(xs, t, ws, ignore_index, reduction, e, grad_output, "float32")
         rtol = 0.0
         loss_tol = max(4 * max_error(loss32, exp_loss), 16 * EPS32 * loss_scale)
         grad_tol = max(4 * max_error(grad32, exp_grad), 16 * EPS32 * grad_scale)
@@ -293,7 +299,7 @@ def test_gradient_scaling_and_grad_output():
     default = quiet(cross_entropy_grad, x, t)
     check_array(
         default,
-        torch_result(x, t, None, -100, "mean", 0.0, 1.0, torch.float64)[1],
+        torch_result(x, t, None, -100, "mean", 0.0, 1.0, "float64")[1],
         what="cross_entropy_grad with its defaults (mean, grad_output 1)",
         rtol=1e-9,
         atol=1e-15,

@@ -1,6 +1,6 @@
 """Hidden tests for kata 11: per-channel symmetric qparams, fake quantisation and its gradient, against torch
-live (``PerChannelMinMaxObserver`` + ``calculate_qparams``, ``torch.fake_quantize_per_channel_affine`` and its
-autograd).
+(``PerChannelMinMaxObserver`` + ``calculate_qparams``, ``torch.fake_quantize_per_channel_affine`` and its
+autograd; its answers recorded in oracle.npz, asked live for any call not recorded: ``grader.grading.oracle``).
 
 Tolerances. The scale is one float32 division: held to 2 float32 ulps (the observer rounds once; a correct
 float64-then-float32 route rounds twice). Zero points, gradients and the integer codes are exact. A
@@ -9,13 +9,16 @@ step, 1/128 of the channel's range or more. The pinned cases (ties at k + 1/2, t
 scale, the clamping boundary) are inputs where a plausible mistake changes a code, checked against torch.
 """
 
+from pathlib import Path
+
 import numpy as np
 import pytest
-import torch
 from quantization import fake_quantize_per_channel, fake_quantize_per_channel_grad, per_channel_symmetric_qparams
-from torch.ao.quantization import PerChannelMinMaxObserver
 
 from grader.grading.checks import check_array
+from grader.grading.oracle import ORACLE_FILE, Recorded, oracle_torch
+
+TORCH = Recorded(Path(__file__).with_name(ORACLE_FILE))
 
 EPS32 = float(np.finfo(np.float32).eps)
 RANGES = [(-128, 127), (-127, 127), (-8, 7)]
@@ -24,7 +27,11 @@ RANGES = [(-128, 127), (-127, 127), (-8, 7)]
 # --- the oracle ----------------------------------------------------------------------------------------
 
 
+@TORCH
 def torch_qparams(w, axis, qmin=-128, qmax=127):
+    torch = oracle_torch()
+    from torch.ao.quantization import PerChannelMinMaxObserver
+
     obs = PerChannelMinMaxObserver(
         ch_axis=axis, dtype=torch.qint8, qscheme=torch.per_channel_symmetric, quant_min=qmin, quant_max=qmax
     )
@@ -33,8 +40,10 @@ def torch_qparams(w, axis, qmin=-128, qmax=127):
     return scale.numpy(), zero_point.numpy()
 
 
+@TORCH
 def torch_fake_quant(x, scale, zero_point, axis, qmin=-128, qmax=127, dout=None):
     """(y, dx) of torch.fake_quantize_per_channel_affine and its autograd (dx None without dout)."""
+    torch = oracle_torch()
     tx = torch.tensor(x, requires_grad=dout is not None)
     s = torch.tensor(np.asarray(scale, dtype=np.float32))
     z = torch.tensor(np.asarray(zero_point).astype(np.int32))
