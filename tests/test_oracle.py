@@ -177,3 +177,10 @@ def test_the_recorded_files_answer_every_call_of_the_solutions(tmp_path, monkeyp
     for kata in RECORDED_KATAS:
         check = run.kata(kata.slug)["checks"]["hidden"]
         assert check["status"] == "passed", check["message"]
+
+
+def test_dev_record_leaves_the_other_katas_alone(capsys):
+    from grader.dev.record import record
+
+    assert record(REPO, [registry.find("iou"), registry.find("coco_map")]) == 0
+    assert "none of these katas' hidden tests ask a recorded oracle" in capsys.readouterr().out

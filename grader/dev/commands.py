@@ -15,13 +15,20 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
+def _named_katas(args: argparse.Namespace) -> list[registry.Kata] | None:
+    """The katas named on the command line (all by default), or None once an unknown name is reported."""
+    try:
+        return registry.select(args.katas)
+    except registry.UnknownKata as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return None
+
+
 def check(args: argparse.Namespace) -> ExitCode:
     from grader.dev.check import problems
 
-    try:
-        katas = registry.select(args.katas)
-    except registry.UnknownKata as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    katas = _named_katas(args)
+    if katas is None:
         return ExitCode.USAGE
     found = problems(repo_root(), katas, registry.KATAS)
     for problem in found:
@@ -55,10 +62,8 @@ def new(args: argparse.Namespace) -> ExitCode:
 def record(args: argparse.Namespace) -> ExitCode:
     from grader.dev.record import record as record_answers
 
-    try:
-        katas = registry.select(args.katas)
-    except registry.UnknownKata as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    katas = _named_katas(args)
+    if katas is None:
         return ExitCode.USAGE
     return record_answers(repo_root(), katas, quiet=args.quiet)
 
