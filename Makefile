@@ -20,7 +20,7 @@ TORCH_INDEX_URL ?= https://download.pytorch.org/whl/cpu
 TORCH_BUILD := $(if $(TORCH_INDEX_URL),the CPU build from $(TORCH_INDEX_URL),from pip's configured indexes: TORCH_INDEX_URL is empty)
 TORCH_INDEX_OPTION := $(if $(TORCH_INDEX_URL),--extra-index-url $(TORCH_INDEX_URL))
 
-.PHONY: grade test test-fast setup stubs clean golden help watch bench bench-stability notebooks full-checkout torch-index
+.PHONY: no-recorded-answers grade test test-fast setup stubs clean golden help watch bench bench-stability notebooks full-checkout torch-index
 .DEFAULT_GOAL := help
 
 help:
@@ -59,8 +59,10 @@ endif
 # torch's answers to the calls the hidden tests make, recorded once per checkout (hidden_tests/*/oracle.npz,
 # git-ignored, like the compiled baselines): each judge then reads them instead of importing torch (2 s). Recorded
 # again whenever the hidden tests, the oracle module or torch's pin change; a call not recorded asks torch live.
+# With no answers on disk (a fresh clone beside an old .venv, a git clean), it records whatever the stamp says.
 ORACLE_STAMP := $(VENV)/.oracle
-$(ORACLE_STAMP): $(STAMP) grader/grading/oracle.py $(wildcard hidden_tests/*/test_*_hidden.py solutions/*/*.py)
+$(ORACLE_STAMP): $(STAMP) grader/grading/oracle.py $(wildcard hidden_tests/*/test_*_hidden.py solutions/*/*.py) \
+		$(if $(wildcard hidden_tests/*/oracle.npz),,no-recorded-answers)
 	@echo "recording torch's answers for the hidden tests (python -m grader dev record) ..."
 	@$(PY) -m grader dev record --quiet
 	@touch $@
