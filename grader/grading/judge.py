@@ -213,16 +213,15 @@ def run_tests(paths: list[str], *, hidden: bool, timeout: float, exitfirst: bool
         # seconds on a busy machine) before collecting them.
         "--confcutdir",
         folder,
+        # No plugin installed beside the grader (pytest-randomly, pytest-timeout: the judge's own per-test limit
+        # below reports "timed out after N s"; one that marks every test passed) loads, and none costs its import.
+        "--disable-plugin-autoload",
         "-p",
         "no:terminal",  # results come from the collector; nothing of a test's source is printed
         "-p",
         "no:cacheprovider",
-        "-p",
-        "no:randomly",
         "-s",
         "--noconftest",  # a conftest.py beside the tests is not the grader's
-        "-p",
-        "no:timeout",  # the judge's own per-test limit below reports "timed out after N s"
         "-W",
         "ignore::pytest.PytestAssertRewriteWarning",
     ]

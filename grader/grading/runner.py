@@ -195,11 +195,11 @@ def _run_judge(
         "explain": explain,
         "channel_fd": write_fd,
     }
-    # The judge's pytest is the grader's alone: no options or plugins from the environment (a plugin installed
-    # beside the grader, pytest-xdist say, would also cost a tenth of a second per kata to load). Nor the name
-    # of the test that pytest puts there when the grader is driven from one (a test suite, a notebook's cell):
-    # it changes at every test, and a new environment means a new zygote, so torch imported again per test.
-    env = {**os.environ, **SINGLE_THREAD_ENV, "PYTHONUNBUFFERED": "1", "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
+    # The judge's pytest is the grader's alone: no options or plugins from the environment (it loads no installed
+    # plugin either: judge.run_tests). Nor the name of the test that pytest puts there when the grader is driven
+    # from one (a test suite, a notebook's cell): it changes at every test, and a new environment means a new
+    # zygote, so torch imported again per test.
+    env = {**os.environ, **SINGLE_THREAD_ENV, "PYTHONUNBUFFERED": "1"}
     for name in ("PYTEST_ADDOPTS", "PYTEST_PLUGINS", "PYTEST_CURRENT_TEST"):
         env.pop(name, None)
     out_read, out_write = os.pipe()  # the judge prints nothing; the submission's output arrives here

@@ -76,6 +76,7 @@ def _kata_run(filename, source, hidden, data):
             folder,
             "--confcutdir",  # or pytest lists every directory from / down to the folder (all of /tmp) first
             folder,
+            "--disable-plugin-autoload",  # no plugin but this runner's: none the kernel happens to have installed
             "--import-mode=importlib",
             "-p",
             "no:terminal",
@@ -89,16 +90,7 @@ def _kata_run(filename, source, hidden, data):
         ]
         if hidden:
             args.append("--assert=plain")
-        # no pytest plugins but this runner's: none that the kernel's environment happens to have installed
-        autoload = _kata_os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD")
-        _kata_os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
-        try:
-            exit_code = int(pytest.main(args, plugins=[plugin]))
-        finally:
-            if autoload is None:
-                del _kata_os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"]
-            else:
-                _kata_os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = autoload
+        exit_code = int(pytest.main(args, plugins=[plugin]))
     finally:
         # test modules imported from the folder would otherwise shadow the next run's
         for name, mod in list(_kata_sys.modules.items()):
