@@ -176,13 +176,15 @@ def decode(spec: dict, arrays: Callable[[int], np.ndarray]) -> Any:
     return _rebuild(spec["returns"], arrays)
 
 
-def write_answers(path: Path, answers: dict[str, tuple[dict, list[np.ndarray]]]) -> None:
-    """Save ``{key: (description, arrays)}`` to ``path`` (compressed npz: the index as JSON, then the arrays)."""
+def write_answers(path: Path, answers: dict[str, tuple[dict, list[np.ndarray]]], compress: bool = True) -> None:
+    """Save ``{key: (description, arrays)}`` to ``path`` (npz: the index as JSON, then the arrays)."""
     index = {key: spec for key, (spec, _) in answers.items()}
     stored = {f"{key}.{i}": a for key, (_, arrays) in answers.items() for i, a in enumerate(arrays)}
     tmp = path.with_name(path.name + ".part")
     with open(tmp, "wb") as f:
-        np.savez_compressed(f, **{INDEX: np.array(json.dumps(index, sort_keys=True))}, **stored)
+        (np.savez_compressed if compress else np.savez)(
+            f, **{INDEX: np.array(json.dumps(index, sort_keys=True))}, **stored
+        )
     os.replace(tmp, path)
 
 
@@ -240,18 +242,10 @@ class Recorded:
     def _save(self, key: str, spec: dict, arrays: list[np.ndarray]) -> None:
         folder = Path(self.mode[len(RECORD) :]) / self.path.parent.name
         folder.mkdir(parents=True, exist_ok=True)
-        part = folder / f"{key}.npz"
-        with open(part, "wb") as f:
-            np.savez(f, **{INDEX: np.array(json.dumps(spec))}, **{f"{key}.{i}": a for i, a in enumerate(arrays)})
+        # one file per call, as the judges of a recording run may write side by side; merged afterwards
+        write_answers(folder / f"{key}.npz", {key: (spec, arrays)}, compress=False)
 
 
 def merge_recorded(folder: Path) -> dict[str, tuple[dict, list[np.ndarray]]]:
     """The answers a recording run wrote to ``folder`` (one ``<key>.npz`` per call)."""
-    answers = {}
-    for part in sorted(folder.glob("*.npz")):
-        key = part.stem
-        with np.load(part, allow_pickle=False) as data:
-            spec = json.loads(str(data[INDEX]))
-            arrays = [data[f"{key}.{i}"] for i in range(len(data.files) - 1)]
-        answers[key] = (spec, arrays)
-    return answers
+    return {key: answer for part in sorted(folder.glob("*.npz")) for key, answer in read_answers(part).items()}
