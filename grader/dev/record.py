@@ -66,9 +66,11 @@ def record(root: Path, katas: Sequence[Kata], quiet: bool = False) -> ExitCode:
             target = folder / ORACLE_FILE
             write_answers(target, answers)
             written.append((target, len(answers)))
-    for target, count in written if not quiet else ():
-        print(f"wrote: {target.relative_to(root).as_posix()} ({count} answers, {target.stat().st_size / 1024:.0f} KiB)")
     if quiet:
         total = sum(t.stat().st_size for t, _ in written) / 2**20
         print(f"  {sum(c for _, c in written)} answers for {len(written)} katas ({total:.1f} MiB, git-ignored)")
+    else:
+        for target, count in written:
+            size = target.stat().st_size / 1024
+            print(f"wrote: {target.relative_to(root).as_posix()} ({count} answers, {size:.0f} KiB)")
     return ExitCode.OK
