@@ -141,8 +141,9 @@ def study(katas, runs: int, busy: bool, variants: dict[str, dict[str, Path]] | N
     with tempfile.TemporaryDirectory() as tmp, busy_core(busy):
         grader_args: tuple[str, ...] = ()
         if not hidden_gate:
-            (Path(tmp) / "no-hidden-tests").mkdir()
-            grader_args = ("--hidden", str(Path(tmp) / "no-hidden-tests"))
+            no_hidden = Path(tmp) / "no-hidden-tests"
+            no_hidden.mkdir()
+            grader_args = ("--hidden", str(no_hidden))
         impls = {v: layout(Path(tmp) / v, files) for v, files in variants.items()}
         for _ in range(runs):
             for variant, files in variants.items():
